@@ -1,0 +1,42 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# make               build binder_linux.ko against KDIR (W=1, warnings are errors)
+# make check         sparse (C=2), W=1 and checkpatch --strict: all clean
+# make test          VM lane: ours + reference on Debian 6.1, 6.12 and debug 6.1
+# make test-ours / test-reference / test-debug   one part of it
+#   KVER=6.1|6.12|debug picks one kernel for test, test-ours, test-reference
+# make clean
+
+# Default KDIR: the running kernel's build dir, else Debian's 6.1 test kernel.
+KDIR ?= $(shell d=/lib/modules/$$(uname -r)/build; [ -d $$d ] && echo $$d || \
+	  tools/vm/kernel.sh 6.1 kdir 2>/dev/null)
+
+LANE := tools/vm/test.sh
+KERNELS := $(or $(KVER),6.1 6.12 debug)
+SRCS := $(wildcard *.c *.h include/*.h)
+
+all: binder_linux.ko
+
+binder_linux.ko: $(SRCS) Kbuild
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
+
+check:
+	tools/check.sh $(KDIR)
+
+test:
+	$(LANE) --kernels "$(KERNELS)" --lanes "ours reference"
+
+test-ours:
+	$(LANE) --kernels "$(or $(KVER),6.1 6.12)" --lanes ours
+
+test-reference:
+	$(LANE) --kernels "$(or $(KVER),6.1 6.12)" --lanes reference
+
+test-debug:
+	$(LANE) --kernels debug --lanes "ours reference"
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	rm -rf build
+
+.PHONY: all check test test-ours test-reference test-debug clean

@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * debugfs: binder/{state,stats,transactions,proc/<pid>} in upstream's text
+ * formats, plus what we add: binder/objects (live object counts, for tests
+ * and leak hunting) and lifecycle lines in each proc's block.
+ *
+ * Each object is printed by one small print_binder_* function.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/debugfs.h>
+#include <linux/ktime.h>
+#include <linux/rbtree.h>
+#include <linux/seq_file.h>
+
+#include "binder_internal.h"
+
+static struct dentry *binder_debugfs_root;
+static struct dentry *binder_debugfs_procs;
+
+static const char * const binder_stat_names[BINDER_STAT_COUNT] = {
+	[BINDER_STAT_PROC] = "proc",
+	[BINDER_STAT_THREAD] = "thread",
+	[BINDER_STAT_NODE] = "node",
+	[BINDER_STAT_REF] = "ref",
+	[BINDER_STAT_DEATH] = "death",
+	[BINDER_STAT_TRANSACTION] = "transaction",
+	[BINDER_STAT_TRANSACTION_COMPLETE] = "transaction_complete",
+	[BINDER_STAT_BUFFER] = "buffer",
+	[BINDER_STAT_PAGE] = "page",
+};
+
+#define BINDER_CMD_NAME(cmd) [_IOC_NR(cmd)] = #cmd
+
+static const char * const binder_bc_names[BINDER_BC_COUNT] = {
+	BINDER_CMD_NAME(BC_TRANSACTION),
+	BINDER_CMD_NAME(BC_REPLY),
+	BINDER_CMD_NAME(BC_ACQUIRE_RESULT),
+	BINDER_CMD_NAME(BC_FREE_BUFFER),
+	BINDER_CMD_NAME(BC_INCREFS),
+	BINDER_CMD_NAME(BC_ACQUIRE),
+	BINDER_CMD_NAME(BC_RELEASE),
+	BINDER_CMD_NAME(BC_DECREFS),
+	BINDER_CMD_NAME(BC_INCREFS_DONE),
+	BINDER_CMD_NAME(BC_ACQUIRE_DONE),
+	BINDER_CMD_NAME(BC_ATTEMPT_ACQUIRE),
+	BINDER_CMD_NAME(BC_REGISTER_LOOPER),
+	BINDER_CMD_NAME(BC_ENTER_LOOPER),
+	BINDER_CMD_NAME(BC_EXIT_LOOPER),
+	BINDER_CMD_NAME(BC_REQUEST_DEATH_NOTIFICATION),
+	BINDER_CMD_NAME(BC_CLEAR_DEATH_NOTIFICATION),
+	BINDER_CMD_NAME(BC_DEAD_BINDER_DONE),
+	BINDER_CMD_NAME(BC_TRANSACTION_SG),
+	BINDER_CMD_NAME(BC_REPLY_SG),
+#if BINDER_HAVE_FREEZE_NOTIFICATION
+	BINDER_CMD_NAME(BC_REQUEST_FREEZE_NOTIFICATION),
+	BINDER_CMD_NAME(BC_CLEAR_FREEZE_NOTIFICATION),
+	BINDER_CMD_NAME(BC_FREEZE_NOTIFICATION_DONE),
+#endif
+};
+
+static const char * const binder_br_names[BINDER_BR_COUNT] = {
+	BINDER_CMD_NAME(BR_ERROR),
+	BINDER_CMD_NAME(BR_OK),
+	BINDER_CMD_NAME(BR_TRANSACTION),
+	BINDER_CMD_NAME(BR_REPLY),
+	BINDER_CMD_NAME(BR_ACQUIRE_RESULT),
+	BINDER_CMD_NAME(BR_DEAD_REPLY),
+	BINDER_CMD_NAME(BR_TRANSACTION_COMPLETE),
+	BINDER_CMD_NAME(BR_INCREFS),
+	BINDER_CMD_NAME(BR_ACQUIRE),
+	BINDER_CMD_NAME(BR_RELEASE),
+	BINDER_CMD_NAME(BR_DECREFS),
+	BINDER_CMD_NAME(BR_ATTEMPT_ACQUIRE),
+	BINDER_CMD_NAME(BR_NOOP),
+	BINDER_CMD_NAME(BR_SPAWN_LOOPER),
+	BINDER_CMD_NAME(BR_FINISHED),
+	BINDER_CMD_NAME(BR_DEAD_BINDER),
+	BINDER_CMD_NAME(BR_CLEAR_DEATH_NOTIFICATION_DONE),
+	BINDER_CMD_NAME(BR_FAILED_REPLY),
+	BINDER_CMD_NAME(BR_FROZEN_REPLY),
+	BINDER_CMD_NAME(BR_ONEWAY_SPAM_SUSPECT),
+#if BINDER_HAVE_FREEZE_NOTIFICATION
+	BINDER_CMD_NAME(BR_TRANSACTION_PENDING_FROZEN),
+	BINDER_CMD_NAME(BR_FROZEN_BINDER),
+	BINDER_CMD_NAME(BR_CLEAR_FREEZE_NOTIFICATION_DONE),
+#endif
+};
+
+static void print_binder_cmd_counts(struct seq_file *m, atomic_t *counts,
+				    const char * const *names, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		int count = atomic_read(&counts[i]);
+
+		if (count)
+			seq_printf(m, "%s: %d\n", names[i] ?: "?", count);
+	}
+}
+
+static void print_binder_thread_plocked(struct seq_file *m,
+					struct binder_thread *thread)
+{
+	seq_printf(m, "  thread %d: l %02x need_return %d tr %d\n",
+		   thread->pid, thread->looper, thread->looper_need_return, 0);
+}
+
+static void print_binder_ktime(struct seq_file *m, ktime_t t)
+{
+	struct timespec64 ts = ktime_to_timespec64(t);
+
+	seq_printf(m, "%lld.%06lds", (long long)ts.tv_sec,
+		   ts.tv_nsec / NSEC_PER_USEC);
+}
+
+/* Our lifecycle view of a proc; see the state diagram in binder_proc.c. */
+static void print_binder_lifecycle_plocked(struct seq_file *m,
+					   struct binder_proc *proc)
+{
+	seq_printf(m, "  lifecycle: proc %s since ",
+		   binder_proc_state_name(proc->proc_state));
+	print_binder_ktime(m, proc->state_changed);
+	seq_printf(m, ", vma %s", binder_vma_state_name(proc->vma_state));
+	if (proc->vma_state != BINDER_VMA_NONE) {
+		seq_puts(m, " since ");
+		print_binder_ktime(m, proc->vma_changed);
+	}
+	seq_putc(m, '\n');
+	seq_printf(m, "  file refs: %ld\n",
+		   proc->file ? file_count(proc->file) : 0L);
+}
+
+static void print_binder_proc(struct seq_file *m, struct binder_proc *proc)
+{
+	struct rb_node *n;
+
+	seq_printf(m, "proc %d\n", proc->pid);
+	seq_printf(m, "context %s\n", proc->device->name);
+	spin_lock(&proc->lock);
+	for (n = rb_first(&proc->threads); n; n = rb_next(n))
+		print_binder_thread_plocked(m, rb_entry(n, struct binder_thread,
+							 rb_node));
+	print_binder_lifecycle_plocked(m, proc);
+	spin_unlock(&proc->lock);
+}
+
+static void print_binder_proc_stats(struct seq_file *m,
+				    struct binder_proc *proc)
+{
+	struct rb_node *n;
+	int threads = 0;
+
+	spin_lock(&proc->lock);
+	for (n = rb_first(&proc->threads); n; n = rb_next(n))
+		threads++;
+	seq_printf(m, "proc %d\n", proc->pid);
+	seq_printf(m, "context %s\n", proc->device->name);
+	seq_printf(m, "  threads: %d\n", threads);
+	seq_printf(m, "  requested threads: %d+%d/%d\n", 0, 0,
+		   proc->max_threads);
+	spin_unlock(&proc->lock);
+}
+
+static int state_show(struct seq_file *m, void *unused)
+{
+	struct binder_proc *proc;
+
+	seq_puts(m, "binder state:\n");
+	mutex_lock(&binder_procs_lock);
+	list_for_each_entry(proc, &binder_procs, proc_node)
+		print_binder_proc(m, proc);
+	mutex_unlock(&binder_procs_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(state);
+
+static int stats_show(struct seq_file *m, void *unused)
+{
+	struct binder_proc *proc;
+	int i;
+
+	seq_puts(m, "binder stats:\n");
+	print_binder_cmd_counts(m, binder_stats.bc, binder_bc_names,
+				BINDER_BC_COUNT);
+	print_binder_cmd_counts(m, binder_stats.br, binder_br_names,
+				BINDER_BR_COUNT);
+	for (i = 0; i < BINDER_STAT_UPSTREAM_COUNT; i++) {
+		int created = atomic_read(&binder_stats.obj_created[i]);
+		int deleted = atomic_read(&binder_stats.obj_deleted[i]);
+
+		if (created || deleted)
+			seq_printf(m, "%s: active %d total %d\n",
+				   binder_stat_names[i], created - deleted,
+				   created);
+	}
+
+	mutex_lock(&binder_procs_lock);
+	list_for_each_entry(proc, &binder_procs, proc_node)
+		print_binder_proc_stats(m, proc);
+	mutex_unlock(&binder_procs_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(stats);
+
+static int transactions_show(struct seq_file *m, void *unused)
+{
+	seq_puts(m, "binder transactions:\n");
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(transactions);
+
+/* Ours: every live object count, one "name N" line each, zero included. */
+static int objects_show(struct seq_file *m, void *unused)
+{
+	int i;
+
+	for (i = 0; i < BINDER_STAT_COUNT; i++)
+		seq_printf(m, "%s %d\n", binder_stat_names[i],
+			   atomic_read(&binder_stats.obj_created[i]) -
+			   atomic_read(&binder_stats.obj_deleted[i]));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(objects);
+
+static int proc_show(struct seq_file *m, void *unused)
+{
+	pid_t pid = (pid_t)(unsigned long)m->private;
+	struct binder_proc *proc;
+
+	seq_puts(m, "binder proc state:\n");
+	mutex_lock(&binder_procs_lock);
+	list_for_each_entry(proc, &binder_procs, proc_node)
+		if (proc->pid == pid)
+			print_binder_proc(m, proc);
+	mutex_unlock(&binder_procs_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(proc);
+
+/**
+ * binder_debugfs_add_proc() - create binder/proc/<pid> for a new proc
+ * @proc: the proc, already on binder_procs
+ *
+ * Caller holds binder_procs_lock.  One file per pid: a second open by the
+ * same process shares the first one's file, which lists both procs.
+ */
+void binder_debugfs_add_proc(struct binder_proc *proc)
+{
+	struct binder_proc *other;
+	char name[16];
+
+	lockdep_assert_held(&binder_procs_lock);
+	if (!binder_debugfs_procs)
+		return;
+	list_for_each_entry(other, &binder_procs, proc_node)
+		if (other != proc && other->pid == proc->pid)
+			return;
+	snprintf(name, sizeof(name), "%u", proc->pid);
+	proc->debugfs_entry = debugfs_create_file(name, 0444,
+						  binder_debugfs_procs,
+						  (void *)(unsigned long)proc->pid,
+						  &proc_fops);
+}
+
+void binder_debugfs_remove_proc(struct binder_proc *proc)
+{
+	lockdep_assert_held(&binder_procs_lock);
+	debugfs_remove(proc->debugfs_entry);
+	proc->debugfs_entry = NULL;
+}
+
+int binder_debugfs_init(void)
+{
+	binder_debugfs_root = debugfs_create_dir("binder", NULL);
+	if (IS_ERR(binder_debugfs_root)) {
+		/* debugfs is optional: the driver works without it */
+		binder_debugfs_root = NULL;
+		return 0;
+	}
+	binder_debugfs_procs = debugfs_create_dir("proc", binder_debugfs_root);
+	debugfs_create_file("state", 0444, binder_debugfs_root, NULL,
+			    &state_fops);
+	debugfs_create_file("stats", 0444, binder_debugfs_root, NULL,
+			    &stats_fops);
+	debugfs_create_file("transactions", 0444, binder_debugfs_root, NULL,
+			    &transactions_fops);
+	debugfs_create_file("objects", 0444, binder_debugfs_root, NULL,
+			    &objects_fops);
+	return 0;
+}
+
+void binder_debugfs_exit(void)
+{
+	debugfs_remove_recursive(binder_debugfs_root);
+	binder_debugfs_root = NULL;
+	binder_debugfs_procs = NULL;
+}

@@ -1,0 +1,161 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The VM lane.  For each kernel, builds our module and the selftests
+# against it, then boots the kernel once per lane under QEMU (TCG) with a
+# busybox initramfs: "ours" loads build/<kernel>/module/binder_linux.ko,
+# "reference" loads the kernel's own binder_linux.ko.  tools/vm/init.sh runs
+# in the guest.  Prints one summary line per boot and a last line
+# "N passed, N failed, N skipped"; exits non-zero on any failed test, any
+# kernel report on the console, a crash or a timeout.
+#
+#   test.sh [--kernels "6.1 6.12 debug"] [--lanes "ours reference"]
+#
+# Logs: build/<kernel>/<lane>/{console,results}.log
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+vm=$top/tools/vm
+build=$top/build
+cache=${BINDER_LANE_CACHE:-/var/cache/binder-lane}
+kernels="6.1 6.12 debug"
+lanes="ours reference"
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernels) kernels=$2; shift 2 ;;
+	--lanes) lanes=$2; shift 2 ;;
+	*) echo "usage: $0 [--kernels LIST] [--lanes LIST]" >&2; exit 2 ;;
+	esac
+done
+
+log() { echo "lane: $*" >&2; }
+
+"$vm/install-deps.sh"
+
+# kselftest_harness.h comes from Debian's linux-source-6.1.
+harness() {
+	local ver dir
+	ver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
+	dir=$cache/harness-$ver
+	if [ ! -f "$dir/kselftest_harness.h" ]; then
+		mkdir -p "$dir"
+		tar -xJf /usr/src/linux-source-6.1.tar.xz -C "$dir" --strip-components=4 \
+			linux-source-6.1/tools/testing/selftests/kselftest_harness.h \
+			linux-source-6.1/tools/testing/selftests/kselftest.h
+	fi
+	echo "$dir"
+}
+
+build_kernel_parts() { # KERNEL: our module and the selftests for it
+	local k=$1 kdir uapi mod=$build/$1/module
+	kdir=$("$vm/kernel.sh" "$k" kdir)
+	uapi=$("$vm/kernel.sh" "$k" uapi)
+
+	# Build from a copy, so each kernel's objects stay apart.
+	mkdir -p "$mod"
+	cp -p "$top"/Kbuild "$top"/*.c "$top"/*.h "$mod/"
+	cp -rp "$top/include" "$mod/"
+	make -s -C "$kdir" M="$mod" W=1 modules >&2
+
+	# What "make headers_install" would install: __packed spelled out.
+	mkdir -p "$build/$k/uapi/linux/android"
+	sed -E 's/(^|[^a-zA-Z0-9_])__packed([^a-zA-Z0-9_]|$)/\1__attribute__((packed))\2/g' \
+		"$uapi/linux/android/binder.h" >"$build/$k/uapi/linux/android/binder.h"
+	make -s -C "$top/selftests" UAPI="$build/$k/uapi" HARNESS="$HARNESS" \
+		OUT="$build/$k/selftests" >&2
+}
+
+# Kernel reports that fail a run, wherever they appear on the console.
+REPORTS='Kernel panic|Oops|BUG:|WARNING:|INFO:|general protection fault|suspected memory leak|Call Trace:'
+
+total_pass=0
+total_fail=0
+total_skip=0
+summary=()
+
+run_lane() { # KERNEL LANE
+	local k=$1 lane=$2 dir=$build/$1/$2 image refmod mem=1024 limit=600
+	local root=$dir/root pass fail skip status=ok rc=0
+
+	image=$("$vm/kernel.sh" "$k" image)
+	rm -rf "$dir"
+	mkdir -p "$root/bin" "$root/lane" "$root/tests" "$root/dev"
+	mknod "$root/dev/console" c 5 1
+	cp /bin/busybox "$root/bin/busybox"
+	cp "$vm/init.sh" "$root/init"
+	cp "$vm/objects-zero.sh" "$root/lane/"
+	cp "$build/$k/selftests/"*_test "$root/tests/"
+	echo "LANE=$lane" >"$root/lane/env"
+	case $lane in
+	ours)
+		cp "$build/$k/module/binder_linux.ko" "$root/lane/" ;;
+	reference)
+		refmod=$("$vm/kernel.sh" "$k" refmod)
+		case $refmod in
+		*.xz) xz -dc "$refmod" >"$root/lane/binder_linux.ko" ;;
+		*) cp "$refmod" "$root/lane/binder_linux.ko" ;;
+		esac ;;
+	*)
+		echo "lane: unknown lane $lane" >&2; exit 2 ;;
+	esac
+	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$dir/initramfs.gz"
+
+	[ "$k" = debug ] && { mem=2048; limit=1500; }
+	log "booting $k/$lane"
+	timeout "$limit" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "$mem" \
+		-nodefaults -display none -no-reboot \
+		-kernel "$image" -initrd "$dir/initramfs.gz" \
+		-append "console=ttyS0 panic=-1 oops=panic hung_task_panic=0" \
+		-serial "file:$dir/console.log" -serial "file:$dir/results.log" \
+		</dev/null >"$dir/qemu.log" 2>&1 || rc=$?
+
+	tr -d '\r' <"$dir/results.log" >"$dir/results.txt"
+	pass=$(grep -cE '^ok [0-9]+ ' "$dir/results.txt" | tr -d ' ' || true)
+	skip=$(grep -cE '^ok [0-9]+ .*# SKIP' "$dir/results.txt" || true)
+	fail=$(grep -cE '^not ok [0-9]+ ' "$dir/results.txt" || true)
+	pass=$((pass - skip))
+
+	# A selftest binary that died without reporting a failure still failed.
+	while read -r _ _ name code; do
+		case $code in
+		0 | 4) ;;
+		*) log "$k/$lane: $name exited $code"; fail=$((fail + 1)) ;;
+		esac
+	done < <(grep -E '^# exit ' "$dir/results.txt" || true)
+
+	if [ "$rc" = 124 ]; then
+		status="TIMEOUT after ${limit}s"
+		fail=$((fail + 1))
+	elif ! grep -q "^LANE-DONE $lane" "$dir/results.txt"; then
+		status="guest did not finish (qemu exit $rc)"
+		fail=$((fail + 1))
+	fi
+	if grep -qE "$REPORTS" "$dir/console.log"; then
+		status="kernel reports on the console"
+		fail=$((fail + 1))
+		grep -nE -A3 "$REPORTS" "$dir/console.log" | head -40 >&2
+	fi
+
+	grep -E '^not ok ' "$dir/results.txt" | sed "s|^|lane: $k/$lane: |" >&2 || true
+	total_pass=$((total_pass + pass))
+	total_fail=$((total_fail + fail))
+	total_skip=$((total_skip + skip))
+	summary+=("$(printf '%-6s %-9s %3d passed, %d failed, %d skipped  %s' \
+		"$k" "$lane" "$pass" "$fail" "$skip" "$status")")
+}
+
+HARNESS=$(harness)
+for k in $kernels; do
+	log "building for $k"
+	build_kernel_parts "$k"
+	for lane in $lanes; do
+		run_lane "$k" "$lane"
+	done
+done
+
+echo
+echo "kernel lane"
+printf '%s\n' "${summary[@]}"
+echo "${total_pass} passed, ${total_fail} failed, ${total_skip} skipped"
+[ "$total_fail" = 0 ]

@@ -31,7 +31,7 @@
  * @pid:         owner's pid, for messages
  */
 struct binder_alloc {
-	struct mutex mutex;
+	struct mutex mutex;	/* guards all of struct binder_alloc */
 	struct mm_struct *mm;
 	unsigned long area;
 	size_t area_size;

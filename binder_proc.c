@@ -38,6 +38,7 @@
 
 #include "binder_internal.h"
 
+/* binder_procs_lock guards binder_procs, the list of every open proc */
 DEFINE_MUTEX(binder_procs_lock);
 LIST_HEAD(binder_procs);
 
@@ -350,35 +351,27 @@ static void binder_thread_insert_plocked(struct binder_proc *proc,
  */
 struct binder_thread *binder_get_thread(struct binder_proc *proc)
 {
-	struct binder_thread *thread, *new;
+	struct binder_thread *thread;
 
+	/* Only current creates current's thread: no race between the steps. */
 	spin_lock(&proc->lock);
 	thread = binder_thread_lookup_plocked(proc, current->pid);
 	spin_unlock(&proc->lock);
 	if (thread)
 		return thread;
 
-	new = kzalloc(sizeof(*new), GFP_KERNEL);
-	if (!new)
+	thread = kzalloc(sizeof(*thread), GFP_KERNEL);
+	if (!thread)
 		return NULL;
-	new->proc = proc;
-	new->pid = current->pid;
-	new->looper_need_return = true;
-	init_waitqueue_head(&new->wait);
+	thread->proc = proc;
+	thread->pid = current->pid;
+	thread->looper_need_return = true;
+	init_waitqueue_head(&thread->wait);
 
 	spin_lock(&proc->lock);
-	thread = binder_thread_lookup_plocked(proc, current->pid);
-	if (!thread) {
-		binder_thread_insert_plocked(proc, new);
-		thread = new;
-		new = NULL;
-	}
+	binder_thread_insert_plocked(proc, thread);
 	spin_unlock(&proc->lock);
-
-	if (new)
-		kfree(new);
-	else
-		binder_stats_created(BINDER_STAT_THREAD);
+	binder_stats_created(BINDER_STAT_THREAD);
 	return thread;
 }
 

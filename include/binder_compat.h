@@ -9,12 +9,16 @@
 #ifndef _BINDER_COMPAT_H
 #define _BINDER_COMPAT_H
 
-#include <linux/version.h>
 #include <linux/mm.h>
 #include <uapi/linux/android/binder.h>
 
+/*
+ * The BINDER_HAVE_* switches are set by Kbuild, which probes the target
+ * kernel's headers: a backport counts, a version number does not.
+ */
+
 /* vm_flags became read-only behind accessors in 6.3. */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0)
+#ifndef BINDER_HAVE_VM_FLAGS_SET
 static inline void vm_flags_set(struct vm_area_struct *vma, vm_flags_t flags)
 {
 	vma->vm_flags |= flags;
@@ -27,13 +31,9 @@ static inline void vm_flags_clear(struct vm_area_struct *vma, vm_flags_t flags)
 #endif
 
 /*
- * The 6.12 UAPI adds freeze notifications; BR_FROZEN_BINDER is an enum
- * member, so its presence is told by the kernel version of the header.
+ * The 6.12 UAPI adds freeze notifications (BC_/BR_*FREEZE_NOTIFICATION*,
+ * BR_FROZEN_BINDER, BR_TRANSACTION_PENDING_FROZEN): implemented when the
+ * target's header has them, i.e. BINDER_HAVE_FREEZE_NOTIFICATION is set.
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
-#define BINDER_HAVE_FREEZE_NOTIFICATION 1
-#else
-#define BINDER_HAVE_FREEZE_NOTIFICATION 0
-#endif
 
 #endif /* _BINDER_COMPAT_H */

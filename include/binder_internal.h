@@ -86,7 +86,7 @@ enum binder_stat_type {
 };
 
 /* Command counters are indexed by _IOC_NR() of the BC_* / BR_* code. */
-#if BINDER_HAVE_FREEZE_NOTIFICATION
+#ifdef BINDER_HAVE_FREEZE_NOTIFICATION
 #define BINDER_BC_COUNT (_IOC_NR(BC_FREEZE_NOTIFICATION_DONE) + 1)
 #define BINDER_BR_COUNT (_IOC_NR(BR_CLEAR_FREEZE_NOTIFICATION_DONE) + 1)
 #else
@@ -190,7 +190,7 @@ struct binder_thread {
  */
 struct binder_proc {
 	struct list_head proc_node;
-	spinlock_t lock;
+	spinlock_t lock;		/* see the kernel-doc above */
 	struct rb_root threads;
 	pid_t pid;
 	struct task_struct *tsk;

@@ -9,6 +9,8 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/debugfs.h>
+#include <linux/file.h>
+#include <linux/kstrtox.h>
 #include <linux/ktime.h>
 #include <linux/rbtree.h>
 #include <linux/seq_file.h>
@@ -130,6 +132,16 @@ static void print_binder_lifecycle_plocked(struct seq_file *m,
 		   proc->file ? file_count(proc->file) : 0L);
 }
 
+/* Ours, after the lifecycle: the allocator's state (takes alloc->mutex). */
+static void print_binder_alloc_state(struct seq_file *m,
+				     struct binder_proc *proc)
+{
+	seq_printf(m, "  pages resident: %zu\n",
+		   binder_alloc_resident(&proc->alloc));
+	seq_printf(m, "  free async space: %zu\n",
+		   binder_alloc_free_async_space(&proc->alloc));
+}
+
 static void print_binder_proc(struct seq_file *m, struct binder_proc *proc)
 {
 	struct rb_node *n;
@@ -145,6 +157,8 @@ static void print_binder_proc(struct seq_file *m, struct binder_proc *proc)
 	}
 	print_binder_lifecycle_plocked(m, proc);
 	spin_unlock(&proc->lock);
+	binder_alloc_print_buffers(m, &proc->alloc);
+	print_binder_alloc_state(m, proc);
 }
 
 static void print_binder_proc_stats(struct seq_file *m,
@@ -162,6 +176,9 @@ static void print_binder_proc_stats(struct seq_file *m,
 	seq_printf(m, "  requested threads: %d+%d/%d\n", 0, 0,
 		   proc->max_threads);
 	spin_unlock(&proc->lock);
+	seq_printf(m, "  free async space %zd\n",
+		   binder_alloc_free_async_space(&proc->alloc));
+	binder_alloc_print_pages(m, &proc->alloc);
 }
 
 static int state_show(struct seq_file *m, void *unused)
@@ -240,6 +257,36 @@ static int proc_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(proc);
 
+/*
+ * Ours: write the number of a mapped binder fd of the writing process to
+ * binder/alloc_selftest to run the allocator self-test on that proc's area
+ * (which must have no allocated buffer).  The write fails with -EIO if the
+ * self-test finds a fault; the kernel log says which.
+ */
+static ssize_t alloc_selftest_write(struct file *file, const char __user *ubuf,
+				    size_t count, loff_t *ppos)
+{
+	struct binder_proc *proc;
+	struct file *target;
+	int fd, ret;
+
+	ret = kstrtoint_from_user(ubuf, count, 10, &fd);
+	if (ret)
+		return ret;
+	target = fget(fd);
+	if (!target)
+		return -EBADF;
+	proc = binder_proc_from_file(target);
+	ret = proc ? binder_alloc_selftest(&proc->alloc) : -EINVAL;
+	fput(target);
+	return ret ? ret : count;
+}
+
+static const struct file_operations alloc_selftest_fops = {
+	.owner = THIS_MODULE,
+	.write = alloc_selftest_write,
+};
+
 /**
  * binder_debugfs_add_proc() - create binder/proc/<pid> for a new proc
  * @proc: the proc, already on binder_procs
@@ -289,6 +336,8 @@ int binder_debugfs_init(void)
 			    &transactions_fops);
 	debugfs_create_file("objects", 0444, binder_debugfs_root, NULL,
 			    &objects_fops);
+	debugfs_create_file("alloc_selftest", 0200, binder_debugfs_root, NULL,
+			    &alloc_selftest_fops);
 	return 0;
 }
 

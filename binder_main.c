@@ -250,6 +250,17 @@ static const struct file_operations binder_fops = {
 	.release = binder_release,
 };
 
+/**
+ * binder_proc_from_file() - the proc behind a binder file
+ * @filp: any file
+ *
+ * Return: the proc, or NULL when @filp is not a binder device file.
+ */
+struct binder_proc *binder_proc_from_file(struct file *filp)
+{
+	return filp->f_op == &binder_fops ? filp->private_data : NULL;
+}
+
 /* ---- devices ---- */
 
 static void binder_devices_destroy(void)
@@ -324,9 +335,13 @@ static int __init binder_init(void)
 {
 	int ret;
 
-	ret = binder_proc_init();
+	ret = binder_alloc_module_init();
 	if (ret)
 		return ret;
+
+	ret = binder_proc_init();
+	if (ret)
+		goto err_alloc;
 
 	ret = binder_debugfs_init();
 	if (ret)
@@ -341,6 +356,8 @@ err_debugfs:
 	binder_debugfs_exit();
 err_proc:
 	binder_proc_exit();
+err_alloc:
+	binder_alloc_module_exit();
 	return ret;
 }
 
@@ -349,6 +366,7 @@ static void __exit binder_exit(void)
 	binder_devices_destroy();
 	binder_proc_exit();
 	binder_debugfs_exit();
+	binder_alloc_module_exit();
 }
 
 module_init(binder_init);

@@ -240,7 +240,7 @@ static void binder_vma_close(struct vm_area_struct *vma)
 		     proc->pid, vma->vm_start, vma->vm_end,
 		     gone ? "exit" : "munmap");
 
-	binder_alloc_vma_close(&proc->alloc);
+	binder_alloc_vma_close(&proc->alloc, vma, gone);
 
 	spin_lock(&proc->lock);
 	binder_proc_set_vma_state_plocked(proc, gone ? BINDER_VMA_TORN_DOWN :

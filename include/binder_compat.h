@@ -9,7 +9,10 @@
 #ifndef _BINDER_COMPAT_H
 #define _BINDER_COMPAT_H
 
+#include <linux/list_lru.h>
 #include <linux/mm.h>
+#include <linux/shrinker.h>
+#include <linux/slab.h>
 #include <uapi/linux/android/binder.h>
 
 /*
@@ -29,6 +32,72 @@ static inline void vm_flags_clear(struct vm_area_struct *vma, vm_flags_t flags)
 	vma->vm_flags &= ~flags;
 }
 #endif
+
+/* Unmap one page of a vma: 6.1 exports only zap_page_range(). */
+static inline void binder_zap_page(struct vm_area_struct *vma,
+				   unsigned long addr)
+{
+#ifdef BINDER_HAVE_ZAP_PAGE_RANGE
+	zap_page_range(vma, addr, PAGE_SIZE);
+#else
+	zap_page_range_single(vma, addr, PAGE_SIZE, NULL);
+#endif
+}
+
+/* list_lru_add/del grew nid and memcg arguments in 6.8. */
+#ifndef BINDER_HAVE_LIST_LRU_OBJ
+static inline bool list_lru_add_obj(struct list_lru *lru, struct list_head *item)
+{
+	return list_lru_add(lru, item);
+}
+
+static inline bool list_lru_del_obj(struct list_lru *lru, struct list_head *item)
+{
+	return list_lru_del(lru, item);
+}
+#endif
+
+/* Shrinkers are allocated by the kernel since 6.7. */
+static inline struct shrinker *
+binder_shrinker_create(const char *name,
+		       unsigned long (*count)(struct shrinker *,
+					      struct shrink_control *),
+		       unsigned long (*scan)(struct shrinker *,
+					     struct shrink_control *))
+{
+	struct shrinker *s;
+
+#ifdef BINDER_HAVE_SHRINKER_ALLOC
+	s = shrinker_alloc(0, "%s", name);
+	if (!s)
+		return NULL;
+	s->count_objects = count;
+	s->scan_objects = scan;
+	shrinker_register(s);
+#else
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return NULL;
+	s->count_objects = count;
+	s->scan_objects = scan;
+	s->seeks = DEFAULT_SEEKS;
+	if (register_shrinker(s, "%s", name)) {
+		kfree(s);
+		return NULL;
+	}
+#endif
+	return s;
+}
+
+static inline void binder_shrinker_destroy(struct shrinker *s)
+{
+#ifdef BINDER_HAVE_SHRINKER_ALLOC
+	shrinker_free(s);
+#else
+	unregister_shrinker(s);
+	kfree(s);
+#endif
+}
 
 /*
  * The 6.12 UAPI adds freeze notifications (BC_/BR_*FREEZE_NOTIFICATION*,

@@ -10,6 +10,12 @@
  *                                     and page array (binder_alloc.h)
  *   4. proc->lock            spinlock one proc's threads, lifecycle state and
  *                                     work (struct binder_proc below)
+ *   4. binder_alloc_lru lock spinlock the list of idle pages (inside 3; never
+ *                                     together with 4)
+ *
+ * The shrinker is the one path that starts from an inner lock: holding the
+ * binder_alloc_lru lock it only try-locks mmap_lock and then alloc->mutex,
+ * and skips the page when either is busy.
  *
  * Function name suffixes state what the caller already holds:
  *   _plocked   proc->lock
@@ -233,6 +239,9 @@ const char *binder_vma_state_name(enum binder_vma_state state);
 const char *binder_proc_state_name(enum binder_proc_state state);
 int binder_proc_init(void);
 void binder_proc_exit(void);
+
+/* binder_main.c */
+struct binder_proc *binder_proc_from_file(struct file *filp);
 
 /* binder_debugfs.c */
 int binder_debugfs_init(void);

@@ -356,16 +356,6 @@ void binder_alloc_vma_close(struct binder_alloc *alloc,
 	mutex_unlock(&alloc->mutex);
 }
 
-bool binder_alloc_is_mapped(struct binder_alloc *alloc)
-{
-	bool mapped;
-
-	mutex_lock(&alloc->mutex);
-	mapped = alloc->mapped;
-	mutex_unlock(&alloc->mutex);
-	return mapped;
-}
-
 /* ---- buffers ---- */
 
 /* Sum of the 8-byte aligned parts, or 0 on overflow. */

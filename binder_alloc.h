@@ -139,7 +139,6 @@ int binder_alloc_copy_from_buffer(struct binder_alloc *alloc, void *dest,
 				  struct binder_buffer *buffer, size_t offset,
 				  size_t bytes);
 
-bool binder_alloc_is_mapped(struct binder_alloc *alloc);
 size_t binder_alloc_free_async_space(struct binder_alloc *alloc);
 size_t binder_alloc_resident(struct binder_alloc *alloc);
 void binder_alloc_print_buffers(struct seq_file *m, struct binder_alloc *alloc);

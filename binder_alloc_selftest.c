@@ -6,13 +6,16 @@
  * Five buffers whose ends fall at different places relative to page
  * boundaries are allocated and then freed in every one of the 120 orders;
  * after each step the page accounting must match the allocated buffers
- * exactly.  Then the async half-area limit, the size checks, and the
- * shrinker path that frees idle pages.
+ * exactly; in the first round, data is copied through every buffer and
+ * back, and the user-free guard is checked.  Then the async half-area
+ * limit, the size checks, and the shrinker path that frees idle pages.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": alloc selftest: " fmt
 
 #include <linux/err.h>
 #include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/string.h>
 
 #include "binder_internal.h"
 
@@ -89,6 +92,73 @@ static int selftest_check_empty(struct binder_alloc *alloc, size_t async)
 	return ret;
 }
 
+/*
+ * Write a pattern through the whole of each buffer and read it back: the
+ * copies cross page boundaries and must land in the buffer's own pages.
+ */
+static int selftest_copy(struct binder_alloc *alloc,
+			 struct binder_buffer **bufs, int n)
+{
+	u8 *pattern, *back;
+	int i, ret = 0;
+
+	pattern = kmalloc(2 * PAGE_SIZE + 8, GFP_KERNEL);
+	back = kmalloc(2 * PAGE_SIZE + 8, GFP_KERNEL);
+	if (!pattern || !back) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < n && !ret; i++) {
+		size_t size = selftest_sizes[i], j;
+
+		for (j = 0; j < size; j++)
+			pattern[j] = (u8)(i * 31 + j);
+		if (binder_alloc_copy_to_buffer(alloc, bufs[i], 0, pattern,
+						size))
+			ret = -EIO;
+	}
+	for (i = 0; i < n && !ret; i++) {
+		size_t size = selftest_sizes[i], j;
+
+		for (j = 0; j < size; j++)
+			pattern[j] = (u8)(i * 31 + j);
+		if (binder_alloc_copy_from_buffer(alloc, back, bufs[i], 0,
+						  size) ||
+		    memcmp(pattern, back, size))
+			ret = -EIO;
+	}
+	/* nothing past the end of a buffer */
+	if (!ret && binder_alloc_copy_to_buffer(alloc, bufs[0], 1, pattern,
+						selftest_sizes[0]) != -EINVAL)
+		ret = -EIO;
+	if (ret)
+		pr_err("copy to/from buffers failed\n");
+out:
+	kfree(pattern);
+	kfree(back);
+	return ret;
+}
+
+/* Userspace frees only what it was handed, and only once. */
+static int selftest_user_free(struct binder_alloc *alloc,
+			      struct binder_buffer *b)
+{
+	int ret = 0;
+
+	if (binder_alloc_prepare_to_free(alloc, b->user_data) !=
+	    ERR_PTR(-EPERM))
+		ret = -EIO;
+	b->allow_user_free = 1;
+	if (binder_alloc_prepare_to_free(alloc, b->user_data) != b ||
+	    binder_alloc_prepare_to_free(alloc, b->user_data) !=
+	    ERR_PTR(-EPERM) ||
+	    binder_alloc_prepare_to_free(alloc, b->user_data + 8))
+		ret = -EIO;
+	if (ret)
+		pr_err("prepare_to_free checks failed\n");
+	return ret;
+}
+
 /* The next permutation of idx[] in lexicographic order; false after last. */
 static bool selftest_next_order(int *idx, int n)
 {
@@ -125,6 +195,9 @@ static int selftest_orders(struct binder_alloc *alloc, size_t async)
 			}
 		}
 		ret = selftest_check_pages(alloc, "after alloc");
+		if (!ret && !rounds)
+			ret = selftest_copy(alloc, bufs, SELFTEST_BUFS) ?:
+			      selftest_user_free(alloc, bufs[3]);
 		for (i = 0; i < SELFTEST_BUFS; i++) {
 			binder_alloc_free_buf(alloc, bufs[order[i]]);
 			if (!ret)

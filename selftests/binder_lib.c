@@ -1,12 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 
 #include "binder_lib.h"
 
@@ -78,4 +84,726 @@ bool binder_addr_mapped(const void *addr)
 		found = strtoul(line, NULL, 16) == (unsigned long)(uintptr_t)addr;
 	fclose(f);
 	return found;
+}
+
+int binder_open_mapped_dev(const char *dev, int extra_flags, void **map)
+{
+	int fd = binder_open_dev(dev, extra_flags);
+
+	if (fd < 0)
+		return -1;
+	*map = mmap(NULL, BINDER_MAP_SIZE, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (*map == MAP_FAILED) {
+		int err = errno;
+
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	return fd;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The global "X: active N" lines of binder/stats, before the first proc */
+static bool objects_zero(char *what, size_t size)
+{
+	static char buf[65536];
+	char *line, *save = NULL;
+
+	what[0] = '\0';
+	if (binder_read_file(BINDER_DEBUGFS "/stats", buf, sizeof(buf)) < 0) {
+		snprintf(what, size, "no stats: %s", strerror(errno));
+		return false;
+	}
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char name[64];
+		int active, total;
+
+		if (!strncmp(line, "proc ", 5))
+			break;
+		if (sscanf(line, "%63[^:]: active %d total %d",
+			   name, &active, &total) == 3 && active) {
+			snprintf(what, size, "%s", line);
+			return false;
+		}
+	}
+	return true;
+}
+
+int binder_wait_objects_zero(int timeout_ms)
+{
+	int64_t end = now_ms() + timeout_ms;
+	char what[128];
+
+	while (!objects_zero(what, sizeof(what))) {
+		if (now_ms() > end) {
+			fprintf(stderr, "# live binder objects: %s\n", what);
+			return -1;
+		}
+		usleep(20000);
+	}
+	return 0;
+}
+
+ssize_t binder_read_proc(pid_t pid, char *buf, size_t size)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), BINDER_DEBUGFS "/proc/%d", pid);
+	return binder_read_file(path, buf, size);
+}
+
+int binder_proc_count(pid_t pid, const char *prefix)
+{
+	static char buf[65536];
+	size_t len = strlen(prefix);
+	const char *line;
+	int n = 0;
+
+	if (binder_read_proc(pid, buf, sizeof(buf)) < 0)
+		return -1;
+	for (line = buf; line && *line; line = strchr(line, '\n')) {
+		if (*line == '\n')
+			line++;
+		if (!strncmp(line, prefix, len))
+			n++;
+	}
+	return n;
+}
+
+/* Commands */
+
+void cmds_reset(struct binder_cmds *c)
+{
+	c->len = 0;
+}
+
+void cmd_raw(struct binder_cmds *c, const void *p, size_t size)
+{
+	if (c->len + size > sizeof(c->buf)) {
+		fprintf(stderr, "# binder_cmds overflow\n");
+		abort();
+	}
+	memcpy(c->buf + c->len, p, size);
+	c->len += size;
+}
+
+void cmd_u32(struct binder_cmds *c, uint32_t v)
+{
+	cmd_raw(c, &v, sizeof(v));
+}
+
+void cmd_handle(struct binder_cmds *c, uint32_t bc, uint32_t handle)
+{
+	cmd_u32(c, bc);
+	cmd_u32(c, handle);
+}
+
+void cmd_ptr(struct binder_cmds *c, uint32_t bc, binder_uintptr_t ptr)
+{
+	cmd_u32(c, bc);
+	cmd_raw(c, &ptr, sizeof(ptr));
+}
+
+void cmd_ptr_cookie(struct binder_cmds *c, uint32_t bc, binder_uintptr_t ptr,
+		    binder_uintptr_t cookie)
+{
+	struct binder_ptr_cookie pc = { .ptr = ptr, .cookie = cookie };
+
+	cmd_u32(c, bc);
+	cmd_raw(c, &pc, sizeof(pc));
+}
+
+void cmd_death(struct binder_cmds *c, uint32_t bc, uint32_t handle,
+	       binder_uintptr_t cookie)
+{
+	struct binder_handle_cookie hc = { .handle = handle, .cookie = cookie };
+
+	cmd_u32(c, bc);
+	cmd_raw(c, &hc, sizeof(hc));
+}
+
+void cmd_txn(struct binder_cmds *c, uint32_t bc, uint32_t handle, uint32_t code,
+	     uint32_t flags, const void *data, size_t size,
+	     const binder_size_t *offsets, size_t n)
+{
+	struct binder_transaction_data tr;
+
+	memset(&tr, 0, sizeof(tr));
+	tr.target.handle = handle;
+	tr.code = code;
+	tr.flags = flags;
+	tr.data_size = size;
+	tr.offsets_size = n * sizeof(binder_size_t);
+	tr.data.ptr.buffer = (binder_uintptr_t)(uintptr_t)data;
+	tr.data.ptr.offsets = (binder_uintptr_t)(uintptr_t)offsets;
+	cmd_u32(c, bc);
+	cmd_raw(c, &tr, sizeof(tr));
+}
+
+int binder_write_cmds(int fd, const struct binder_cmds *c,
+		      binder_size_t *consumed)
+{
+	struct binder_write_read bwr;
+	int ret;
+
+	ret = binder_write_read(fd, c->buf, c->len, NULL, 0, &bwr);
+	if (consumed)
+		*consumed = bwr.write_consumed;
+	return ret < 0 ? -errno : 0;
+}
+
+int binder_free_buffer(int fd, binder_uintptr_t ptr)
+{
+	struct binder_cmds c = { .len = 0 };
+
+	cmd_free_buffer(&c, ptr);
+	return binder_write_cmds(fd, &c, NULL);
+}
+
+int binder_send_u32(int fd, uint32_t bc)
+{
+	struct binder_cmds c = { .len = 0 };
+
+	cmd_u32(&c, bc);
+	return binder_write_cmds(fd, &c, NULL);
+}
+
+/* Returns */
+
+void binder_reader_init(struct binder_reader *r, int fd)
+{
+	r->fd = fd;
+	r->len = 0;
+	r->pos = 0;
+	r->nseen = 0;
+}
+
+int binder_read_br(struct binder_reader *r, struct binder_br *br,
+		   int timeout_ms)
+{
+	int64_t end = now_ms() + timeout_ms;
+
+	for (;;) {
+		struct binder_write_read bwr;
+
+		while (r->pos + sizeof(uint32_t) <= r->len) {
+			uint32_t cmd;
+			size_t size;
+
+			memcpy(&cmd, r->buf + r->pos, sizeof(cmd));
+			size = _IOC_SIZE(cmd);
+			if (r->pos + sizeof(cmd) + size > r->len) {
+				fprintf(stderr, "# BR %#x truncated\n", cmd);
+				r->pos = r->len = 0;
+				return -EPROTO;
+			}
+			r->pos += sizeof(cmd);
+			if (cmd == BR_NOOP)
+				continue;
+			memset(br, 0, sizeof(*br));
+			br->cmd = cmd;
+			br->size = size;
+			memcpy(br->raw, r->buf + r->pos,
+			       size < sizeof(br->raw) ? size : sizeof(br->raw));
+			r->pos += size;
+			if (r->nseen < BINDER_SEEN_MAX)
+				r->seen[r->nseen++] = cmd;
+			return 0;
+		}
+		r->pos = r->len = 0;
+
+		if (timeout_ms >= 0) {
+			struct pollfd pfd = { .fd = r->fd, .events = POLLIN };
+			int64_t left = end - now_ms();
+			int n;
+
+			if (left < 0)
+				left = 0;
+			n = poll(&pfd, 1, left);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0)
+				return -errno;
+			if (n == 0)
+				return -ETIMEDOUT;
+		}
+		if (binder_write_read(r->fd, NULL, 0, r->buf, sizeof(r->buf),
+				      &bwr) < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				continue;
+			return -errno;
+		}
+		r->len = bwr.read_consumed;
+	}
+}
+
+void binder_handle_unwanted(struct binder_reader *r, const struct binder_br *br)
+{
+	struct binder_cmds c = { .len = 0 };
+
+	switch (br->cmd) {
+	case BR_TRANSACTION:
+	case BR_TRANSACTION_SEC_CTX:
+	case BR_REPLY:
+		cmd_free_buffer(&c, br->txn.data.ptr.buffer);
+		break;
+	case BR_INCREFS:
+		cmd_ptr_cookie(&c, BC_INCREFS_DONE, br->node.ptr, br->node.cookie);
+		break;
+	case BR_ACQUIRE:
+		cmd_ptr_cookie(&c, BC_ACQUIRE_DONE, br->node.ptr, br->node.cookie);
+		break;
+	case BR_DEAD_BINDER:
+		cmd_ptr(&c, BC_DEAD_BINDER_DONE, br->cookie);
+		break;
+	default:
+		return;
+	}
+	binder_write_cmds(r->fd, &c, NULL);
+}
+
+int binder_read_until(struct binder_reader *r, uint32_t want,
+		      struct binder_br *br, int timeout_ms)
+{
+	int64_t end = now_ms() + timeout_ms;
+	int ret;
+
+	for (;;) {
+		int64_t left = end - now_ms();
+
+		ret = binder_read_br(r, br, left < 0 ? 0 : left);
+		if (ret)
+			return ret;
+		if (br->cmd == want)
+			return 0;
+		binder_handle_unwanted(r, br);
+	}
+}
+
+bool binder_seen(const struct binder_reader *r, uint32_t br)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->nseen; i++)
+		if (r->seen[i] == br)
+			return true;
+	return false;
+}
+
+void binder_forget_seen(struct binder_reader *r)
+{
+	r->nseen = 0;
+}
+
+/* Calls */
+
+int binder_transact(struct binder_reader *r, uint32_t handle, uint32_t code,
+		    uint32_t flags, const void *data, size_t size,
+		    const binder_size_t *offsets, size_t n,
+		    struct binder_br *reply)
+{
+	struct binder_cmds c = { .len = 0 };
+	int64_t end = now_ms() + BINDER_TIMEOUT_MS;
+	int ret;
+
+	cmd_txn(&c, BC_TRANSACTION, handle, code, flags, data, size, offsets, n);
+	ret = binder_write_cmds(r->fd, &c, NULL);
+	if (ret)
+		return ret;
+	for (;;) {
+		int64_t left = end - now_ms();
+
+		ret = binder_read_br(r, reply, left < 0 ? 0 : left);
+		if (ret)
+			return ret;
+		switch (reply->cmd) {
+		case BR_TRANSACTION_COMPLETE:
+			if (flags & TF_ONE_WAY)
+				return BR_TRANSACTION_COMPLETE;
+			break;
+		case BR_REPLY:
+		case BR_DEAD_REPLY:
+		case BR_FAILED_REPLY:
+		case BR_FROZEN_REPLY:
+		case BR_TRANSACTION:
+		case BR_TRANSACTION_SEC_CTX:
+			return reply->cmd;
+		default:
+			binder_handle_unwanted(r, reply);
+		}
+	}
+}
+
+int binder_call(struct binder_reader *r, uint32_t handle, uint32_t code,
+		const void *data, size_t size, struct binder_br *reply)
+{
+	return binder_transact(r, handle, code, 0, data, size, NULL, 0, reply);
+}
+
+int binder_reply(int fd, binder_uintptr_t req, uint32_t flags,
+		 const void *data, size_t size,
+		 const binder_size_t *offsets, size_t n)
+{
+	struct binder_cmds c = { .len = 0 };
+
+	/* first: a failed BC_REPLY stops the write, what follows is lost */
+	if (req)
+		cmd_free_buffer(&c, req);
+	cmd_txn(&c, BC_REPLY, 0, 0, flags, data, size, offsets, n);
+	return binder_write_cmds(fd, &c, NULL);
+}
+
+static int set_context_mgr(int fd, unsigned long req, const void *arg)
+{
+	int64_t end = now_ms() + 2000;
+
+	for (;;) {
+		if (ioctl(fd, req, arg) == 0)
+			return 0;
+		if (errno != EBUSY || now_ms() > end)
+			return -errno;
+		usleep(20000);
+	}
+}
+
+int binder_become_context_manager(int fd)
+{
+	static const int32_t zero;
+
+	return set_context_mgr(fd, BINDER_SET_CONTEXT_MGR, &zero);
+}
+
+int binder_become_context_manager_ext(int fd, const struct flat_binder_object *fbo)
+{
+	return set_context_mgr(fd, BINDER_SET_CONTEXT_MGR_EXT, fbo);
+}
+
+struct flat_binder_object binder_obj_binder(binder_uintptr_t ptr,
+					    binder_uintptr_t cookie, bool weak)
+{
+	struct flat_binder_object o;
+
+	memset(&o, 0, sizeof(o));
+	o.hdr.type = weak ? BINDER_TYPE_WEAK_BINDER : BINDER_TYPE_BINDER;
+	o.flags = FLAT_BINDER_FLAG_ACCEPTS_FDS | 0x7f;
+	o.binder = ptr;
+	o.cookie = cookie;
+	return o;
+}
+
+struct flat_binder_object binder_obj_handle(uint32_t handle, bool weak)
+{
+	struct flat_binder_object o;
+
+	memset(&o, 0, sizeof(o));
+	o.hdr.type = weak ? BINDER_TYPE_WEAK_HANDLE : BINDER_TYPE_HANDLE;
+	o.handle = handle;
+	return o;
+}
+
+/* The server */
+
+void binder_server_event(struct binder_server *s, uint32_t cmd, uint64_t arg)
+{
+	struct binder_event ev = { .cmd = cmd, .arg = arg };
+
+	/* non-blocking: a test that reads no events never stalls its server */
+	if (write(s->event_wr, &ev, sizeof(ev)) != sizeof(ev))
+		return;
+}
+
+static void echo_handler(struct binder_server *s, struct binder_reader *r,
+			 const struct binder_br *tr, struct binder_answer *ans)
+{
+	struct binder_echo e = {
+		.code = tr->txn.code,
+		.flags = tr->txn.flags,
+		.sender_pid = tr->txn.sender_pid,
+		.sender_euid = tr->txn.sender_euid,
+		.target_ptr = tr->txn.target.ptr,
+		.cookie = tr->txn.cookie,
+		.data_size = tr->txn.data_size,
+		.offsets_size = tr->txn.offsets_size,
+	};
+	size_t n = tr->txn.data_size;
+
+	if (n > sizeof(ans->data) - sizeof(e))
+		n = sizeof(ans->data) - sizeof(e);
+	memcpy(ans->data, &e, sizeof(e));
+	memcpy(ans->data + sizeof(e), br_data(tr), n);
+	ans->size = sizeof(e) + n;
+}
+
+static uint64_t event_arg(const struct binder_br *br)
+{
+	switch (br->cmd) {
+	case BR_TRANSACTION:
+	case BR_TRANSACTION_SEC_CTX:
+	case BR_REPLY:
+		return br->txn.code;
+	case BR_INCREFS:
+	case BR_ACQUIRE:
+	case BR_RELEASE:
+	case BR_DECREFS:
+		return br->node.ptr;
+	case BR_DEAD_BINDER:
+	case BR_CLEAR_DEATH_NOTIFICATION_DONE:
+		return br->cookie;
+	case BR_ERROR:
+		return (uint32_t)br->error;
+	}
+	return 0;
+}
+
+struct server_thread {
+	struct binder_server *s;
+	uint32_t looper_cmd;
+};
+
+static void *server_loop(void *arg)
+{
+	struct server_thread *st = arg;
+	struct binder_server *s = st->s;
+	struct binder_reader *r = malloc(sizeof(*r));
+	struct binder_br br;
+
+	if (!r || binder_send_u32(s->fd, st->looper_cmd))
+		_exit(3);
+	binder_reader_init(r, s->fd);
+	for (;;) {
+		struct binder_answer ans;
+		int ret = binder_read_br(r, &br, -1);
+
+		if (ret) {
+			binder_server_event(s, 0, -ret);
+			_exit(4);
+		}
+		binder_server_event(s, br.cmd, event_arg(&br));
+		switch (br.cmd) {
+		case BR_TRANSACTION:
+		case BR_TRANSACTION_SEC_CTX:
+			memset(&ans, 0, sizeof(ans));
+			(s->handler ? s->handler : echo_handler)(s, r, &br, &ans);
+			if (!(br.txn.flags & TF_ONE_WAY) && !ans.no_reply)
+				binder_reply(s->fd, ans.keep_buffer ? 0 :
+					     br.txn.data.ptr.buffer, ans.flags,
+					     ans.data, ans.size, ans.offsets, ans.n);
+			else if (!ans.keep_buffer)
+				binder_free_buffer(s->fd, br.txn.data.ptr.buffer);
+			break;
+		case BR_SPAWN_LOOPER: {
+			struct server_thread *nt = malloc(sizeof(*nt));
+			pthread_t t;
+
+			nt->s = s;
+			nt->looper_cmd = BC_REGISTER_LOOPER;
+			if (pthread_create(&t, NULL, server_loop, nt))
+				_exit(5);
+			pthread_detach(t);
+			break;
+		}
+		default:
+			binder_handle_unwanted(r, &br);
+		}
+	}
+	return NULL;
+}
+
+static void server_main(struct binder_server *s, pid_t parent)
+{
+	struct server_thread st = { .s = s, .looper_cmd = BC_ENTER_LOOPER };
+	int ret = 0;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(1);
+	s->fd = binder_open_mapped_dev(s->dev, 0, &s->map);
+	if (s->fd < 0)
+		ret = errno;
+	if (!ret && (s->flags & BINDER_SERVER_CTX_MGR))
+		ret = -binder_become_context_manager(s->fd);
+	if (!ret && s->max_threads &&
+	    ioctl(s->fd, BINDER_SET_MAX_THREADS, &s->max_threads))
+		ret = errno;
+	binder_server_event(s, 0, ret);
+	if (ret)
+		_exit(2);
+	if (s->flags & BINDER_SERVER_NO_LOOP)
+		for (;;)
+			pause();
+	server_loop(&st);
+}
+
+int binder_server_start(struct binder_server *s)
+{
+	struct binder_event ev;
+	struct pollfd pfd;
+	int p[2];
+	pid_t parent = getpid();
+
+	if (!s->dev)
+		s->dev = BINDER_DEV;
+	if (pipe2(p, O_CLOEXEC))
+		return -errno;
+	s->pid = fork();
+	if (s->pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return -errno;
+	}
+	if (s->pid == 0) {
+		close(p[0]);
+		s->event_wr = p[1];
+		fcntl(p[1], F_SETFL, O_NONBLOCK);
+		server_main(s, parent);
+		_exit(0);
+	}
+	close(p[1]);
+	s->events = p[0];
+	s->event_wr = -1;
+	pfd.fd = s->events;
+	pfd.events = POLLIN;
+	if (poll(&pfd, 1, 5000) != 1 ||
+	    read(s->events, &ev, sizeof(ev)) != sizeof(ev)) {
+		binder_server_stop(s);
+		return -ETIMEDOUT;
+	}
+	if (ev.cmd != 0 || ev.arg != 0) {
+		binder_server_stop(s);
+		return ev.arg ? -(int)ev.arg : -EPROTO;
+	}
+	return 0;
+}
+
+int binder_server_stop(struct binder_server *s)
+{
+	int status = -1;
+
+	if (s->pid <= 0)
+		return -1;
+	kill(s->pid, SIGKILL);
+	waitpid(s->pid, &status, 0);
+	s->pid = 0;
+	close(s->events);
+	s->events = -1;
+	return status;
+}
+
+int binder_server_wait(struct binder_server *s, uint32_t cmd, uint64_t *arg,
+		       int timeout_ms)
+{
+	int64_t end = now_ms() + timeout_ms;
+
+	for (;;) {
+		struct pollfd pfd = { .fd = s->events, .events = POLLIN };
+		int64_t left = end - now_ms();
+		struct binder_event ev;
+
+		if (poll(&pfd, 1, left < 0 ? 0 : left) != 1)
+			return -ETIMEDOUT;
+		if (read(s->events, &ev, sizeof(ev)) != sizeof(ev))
+			return -EPIPE;
+		if (ev.cmd == cmd) {
+			if (arg)
+				*arg = ev.arg;
+			return 0;
+		}
+	}
+}
+
+/* The service manager */
+
+static int32_t sm_handle = -1;
+
+void binder_sm_handler(struct binder_server *s, struct binder_reader *r,
+		       const struct binder_br *tr, struct binder_answer *ans)
+{
+	const struct flat_binder_object *obj = br_data(tr);
+	struct flat_binder_object out;
+	struct binder_cmds c = { .len = 0 };
+
+	switch (tr->txn.code) {
+	case BINDER_SM_ADD:
+		if (tr->txn.offsets_size != sizeof(binder_size_t) ||
+		    br_offsets(tr)[0] != 0 ||
+		    obj->hdr.type != BINDER_TYPE_HANDLE)
+			break;
+		/* our own ref, before the buffer (and its ref) goes */
+		cmd_handle(&c, BC_ACQUIRE, obj->handle);
+		if (sm_handle >= 0)
+			cmd_handle(&c, BC_RELEASE, sm_handle);
+		binder_write_cmds(s->fd, &c, NULL);
+		sm_handle = obj->handle;
+		binder_server_event(s, BINDER_SM_ADD, sm_handle);
+		break;
+	case BINDER_SM_GET:
+		if (sm_handle < 0)
+			break;
+		out = binder_obj_handle(sm_handle, false);
+		memcpy(ans->data, &out, sizeof(out));
+		ans->size = sizeof(out);
+		ans->offsets[0] = 0;
+		ans->n = 1;
+		break;
+	}
+}
+
+int binder_sm_add(struct binder_reader *r, binder_uintptr_t ptr,
+		  binder_uintptr_t cookie)
+{
+	struct flat_binder_object obj = binder_obj_binder(ptr, cookie, false);
+	binder_size_t off = 0;
+	struct binder_br br;
+	int ret;
+
+	ret = binder_transact(r, 0, BINDER_SM_ADD, 0, &obj, sizeof(obj),
+			      &off, 1, &br);
+	if (ret == BR_REPLY) {
+		binder_free_buffer(r->fd, br.txn.data.ptr.buffer);
+		return 0;
+	}
+	fprintf(stderr, "# binder_sm_add: %#x\n", ret);
+	return ret < 0 ? ret : -EPROTO;
+}
+
+int64_t binder_sm_get(struct binder_reader *r)
+{
+	const struct flat_binder_object *obj;
+	struct binder_br br;
+	int64_t handle = -1;
+	int ret;
+
+	ret = binder_call(r, 0, BINDER_SM_GET, NULL, 0, &br);
+	if (ret != BR_REPLY) {
+		fprintf(stderr, "# binder_sm_get: %#x\n", ret);
+		return -1;
+	}
+	obj = br_data(&br);
+	if (br.txn.data_size == sizeof(*obj) &&
+	    br.txn.offsets_size == sizeof(binder_size_t) &&
+	    obj->hdr.type == BINDER_TYPE_HANDLE)
+		handle = obj->handle;
+	/*
+	 * Our ref must outlive the reply buffer: the buffer holds a strong
+	 * ref of its own that BC_FREE_BUFFER drops.
+	 */
+	if (handle >= 0) {
+		struct binder_cmds c = { .len = 0 };
+
+		cmd_handle(&c, BC_ACQUIRE, handle);
+		cmd_free_buffer(&c, br.txn.data.ptr.buffer);
+		binder_write_cmds(r->fd, &c, NULL);
+	} else {
+		binder_free_buffer(r->fd, br.txn.data.ptr.buffer);
+	}
+	return handle;
 }

@@ -35,4 +35,231 @@ ssize_t binder_read_file(const char *path, char *buf, size_t size);
 /* Does /proc/self/maps hold a mapping starting at addr? */
 bool binder_addr_mapped(const void *addr);
 
+/* Open dev and map BINDER_MAP_SIZE read-only; -1 with errno on failure. */
+int binder_open_mapped_dev(const char *dev, int extra_flags, void **map);
+
+/* Wait for debugfs binder/stats to show no live object; 0 or -1 (logged). */
+int binder_wait_objects_zero(int timeout_ms);
+
+/* binder/proc/<pid> into buf; bytes read, or -1 if there is none. */
+ssize_t binder_read_proc(pid_t pid, char *buf, size_t size);
+
+/* Lines of binder/proc/<pid> starting with prefix ("  buffer ", ...); -1 if none */
+int binder_proc_count(pid_t pid, const char *prefix);
+
+/* ---- Commands (BC_*): build a write buffer, then send it. ---- */
+
+struct binder_cmds {
+	uint8_t buf[2048];
+	size_t len;
+};
+
+void cmds_reset(struct binder_cmds *c);
+/* Append raw bytes (a command, a payload, or half of one). */
+void cmd_raw(struct binder_cmds *c, const void *p, size_t size);
+void cmd_u32(struct binder_cmds *c, uint32_t v);
+/* BC_INCREFS, BC_ACQUIRE, BC_RELEASE, BC_DECREFS */
+void cmd_handle(struct binder_cmds *c, uint32_t bc, uint32_t handle);
+/* BC_FREE_BUFFER, BC_DEAD_BINDER_DONE */
+void cmd_ptr(struct binder_cmds *c, uint32_t bc, binder_uintptr_t ptr);
+/* BC_INCREFS_DONE, BC_ACQUIRE_DONE */
+void cmd_ptr_cookie(struct binder_cmds *c, uint32_t bc, binder_uintptr_t ptr,
+		    binder_uintptr_t cookie);
+/* BC_REQUEST_DEATH_NOTIFICATION, BC_CLEAR_DEATH_NOTIFICATION */
+void cmd_death(struct binder_cmds *c, uint32_t bc, uint32_t handle,
+	       binder_uintptr_t cookie);
+/* BC_TRANSACTION or BC_REPLY; offsets: n object offsets into data */
+void cmd_txn(struct binder_cmds *c, uint32_t bc, uint32_t handle, uint32_t code,
+	     uint32_t flags, const void *data, size_t size,
+	     const binder_size_t *offsets, size_t n);
+static inline void cmd_free_buffer(struct binder_cmds *c, binder_uintptr_t p)
+{
+	cmd_ptr(c, BC_FREE_BUFFER, p);
+}
+
+/* Send c (write only); 0 or -errno.  *consumed gets write_consumed. */
+int binder_write_cmds(int fd, const struct binder_cmds *c,
+		      binder_size_t *consumed);
+/* One command, for short scenarios */
+int binder_free_buffer(int fd, binder_uintptr_t ptr);
+int binder_send_u32(int fd, uint32_t bc);
+
+/* ---- Returns (BR_*): a per-thread read stream. ---- */
+
+struct binder_br {
+	uint32_t cmd;
+	uint32_t size;		/* payload bytes, _IOC_SIZE(cmd) */
+	union {
+		/* BR_TRANSACTION(_SEC_CTX), BR_REPLY */
+		struct binder_transaction_data txn;
+		/* BR_INCREFS, BR_ACQUIRE, BR_RELEASE, BR_DECREFS */
+		struct binder_ptr_cookie node;
+		/* BR_DEAD_BINDER, BR_CLEAR_DEATH_NOTIFICATION_DONE */
+		binder_uintptr_t cookie;
+		int32_t error;	/* BR_ERROR */
+		uint8_t raw[128];
+	};
+};
+
+/* The transaction data of a BR_TRANSACTION/BR_REPLY, in our mapping */
+static inline const void *br_data(const struct binder_br *br)
+{
+	return (const void *)(uintptr_t)br->txn.data.ptr.buffer;
+}
+
+static inline const binder_size_t *br_offsets(const struct binder_br *br)
+{
+	return (const binder_size_t *)(uintptr_t)br->txn.data.ptr.offsets;
+}
+
+#define BINDER_SEEN_MAX 64
+
+struct binder_reader {
+	int fd;
+	size_t len, pos;
+	uint32_t seen[BINDER_SEEN_MAX];	/* every BR returned, but BR_NOOP */
+	unsigned int nseen;
+	uint8_t buf[1024];
+};
+
+void binder_reader_init(struct binder_reader *r, int fd);
+/*
+ * Next BR (BR_NOOP skipped), waiting up to timeout_ms (poll() on the fd,
+ * so a silent driver fails the test instead of hanging it).  0 and *br,
+ * -ETIMEDOUT, -EPROTO on a truncated return, or -errno of the ioctl.
+ */
+int binder_read_br(struct binder_reader *r, struct binder_br *br,
+		   int timeout_ms);
+/*
+ * Read until BR want.  Meanwhile unwanted buffers are freed, BR_INCREFS /
+ * BR_ACQUIRE acknowledged and BR_DEAD_BINDER done.  0, or -errno.
+ */
+int binder_read_until(struct binder_reader *r, uint32_t want,
+		      struct binder_br *br, int timeout_ms);
+/* Has the reader returned BR br since init (or the last forget)? */
+bool binder_seen(const struct binder_reader *r, uint32_t br);
+void binder_forget_seen(struct binder_reader *r);
+/* Handle a BR the test does not care about, as binder_read_until would. */
+void binder_handle_unwanted(struct binder_reader *r,
+			    const struct binder_br *br);
+
+/* ---- Calls ---- */
+
+#define BINDER_TIMEOUT_MS	2000
+
+/*
+ * BC_TRANSACTION to handle and wait (BINDER_TIMEOUT_MS) for its outcome:
+ * returns BR_REPLY (reply->txn; free its buffer), BR_DEAD_REPLY,
+ * BR_FAILED_REPLY, BR_TRANSACTION_COMPLETE for a oneway call, BR_TRANSACTION
+ * if a nested call arrives first (in reply), or -errno.
+ */
+int binder_transact(struct binder_reader *r, uint32_t handle, uint32_t code,
+		    uint32_t flags, const void *data, size_t size,
+		    const binder_size_t *offsets, size_t n,
+		    struct binder_br *reply);
+/* A plain sync call without objects; same returns. */
+int binder_call(struct binder_reader *r, uint32_t handle, uint32_t code,
+		const void *data, size_t size, struct binder_br *reply);
+/* BC_REPLY (and BC_FREE_BUFFER of the request's buffer when req != 0) */
+int binder_reply(int fd, binder_uintptr_t req, uint32_t flags,
+		 const void *data, size_t size,
+		 const binder_size_t *offsets, size_t n);
+
+/* BINDER_SET_CONTEXT_MGR, retrying EBUSY ~2 s (a dead manager goes late) */
+int binder_become_context_manager(int fd);
+int binder_become_context_manager_ext(int fd, const struct flat_binder_object *fbo);
+
+/* A flat_binder_object of a local binder / of a handle */
+struct flat_binder_object binder_obj_binder(binder_uintptr_t ptr,
+					    binder_uintptr_t cookie, bool weak);
+struct flat_binder_object binder_obj_handle(uint32_t handle, bool weak);
+
+/* ---- A tiny server process ---- */
+
+struct binder_server;
+
+/* What a handler answers; size 0 and no objects is an empty reply. */
+struct binder_answer {
+	uint32_t flags;
+	size_t size;
+	binder_size_t offsets[4];
+	size_t n;
+	uint8_t data[512];
+	bool keep_buffer;	/* do not BC_FREE_BUFFER the request */
+	bool no_reply;		/* do not BC_REPLY (the handler did) */
+};
+
+/*
+ * Runs in the server, on the looper thread that got tr (a BR_TRANSACTION)
+ * and reads with r; ans starts empty.
+ */
+typedef void (*binder_handler_fn)(struct binder_server *s,
+				  struct binder_reader *r,
+				  const struct binder_br *tr,
+				  struct binder_answer *ans);
+
+/* The default handler replies this, then the request's data. */
+struct binder_echo {
+	uint32_t code;
+	uint32_t flags;
+	int32_t sender_pid;
+	uint32_t sender_euid;
+	uint64_t target_ptr;
+	uint64_t cookie;
+	uint64_t data_size;
+	uint64_t offsets_size;
+};
+
+/* What the server saw, for the test to wait on */
+struct binder_event {
+	uint32_t cmd;		/* a BR, never BR_NOOP */
+	uint32_t pad;
+	uint64_t arg;		/* code, node ptr or death cookie */
+};
+
+#define BINDER_SERVER_CTX_MGR	0x1	/* become the context manager */
+#define BINDER_SERVER_NO_LOOP	0x2	/* ready, but never reads */
+
+struct binder_server {
+	/* set by the test */
+	const char *dev;		/* default BINDER_DEV */
+	unsigned int flags;
+	binder_handler_fn handler;	/* default: reply struct binder_echo */
+	void *arg;
+	unsigned int max_threads;	/* > 0: a pool, spawned on request */
+	/* the test's side */
+	pid_t pid;
+	int events;			/* read end of the event pipe */
+	/* the server's side, for handlers */
+	int fd;
+	void *map;
+	int event_wr;
+};
+
+/* Fork the server, wait until it is ready; 0 or -errno. */
+int binder_server_start(struct binder_server *s);
+/* SIGKILL and reap it; its status, as waitpid() gives it. */
+int binder_server_stop(struct binder_server *s);
+/* Wait for the server to see BR cmd; 0 and *arg, or -ETIMEDOUT. */
+int binder_server_wait(struct binder_server *s, uint32_t cmd, uint64_t *arg,
+		       int timeout_ms);
+/* In the server: report an event of a handler's own. */
+void binder_server_event(struct binder_server *s, uint32_t cmd, uint64_t arg);
+
+/*
+ * A minimal service manager, as a handler for a BINDER_SERVER_CTX_MGR
+ * server: BINDER_SM_ADD takes one object (it keeps a strong ref on the
+ * handle), BINDER_SM_GET replies it as a BINDER_TYPE_HANDLE object, or an
+ * empty reply when there is none.
+ */
+#define BINDER_SM_ADD	1
+#define BINDER_SM_GET	2
+void binder_sm_handler(struct binder_server *s, struct binder_reader *r,
+		       const struct binder_br *tr, struct binder_answer *ans);
+/* Client side: publish a local binder (ptr, cookie) / look it up */
+int binder_sm_add(struct binder_reader *r, binder_uintptr_t ptr,
+		  binder_uintptr_t cookie);
+/* the handle, or -1 if there is none or the call failed (logged) */
+int64_t binder_sm_get(struct binder_reader *r);
+
 #endif /* _BINDER_LIB_H */

@@ -179,6 +179,33 @@ int binder_proc_count(pid_t pid, const char *prefix)
 	return n;
 }
 
+int binder_ref_counts(pid_t pid, uint32_t desc, int *strong, int *weak,
+		      bool *dead)
+{
+	static char buf[65536];
+	const char *line;
+
+	if (binder_read_proc(pid, buf, sizeof(buf)) < 0)
+		return -1;
+	/* "  ref 12: desc 1 [dead ]node 10 s 1 w 0 d 0000000000000000" */
+	for (line = strstr(buf, "\n  ref "); line;
+	     line = strstr(line + 1, "\n  ref ")) {
+		unsigned int d;
+		int node, n;
+		const char *p = strstr(line, ": desc ");
+
+		if (!p || sscanf(p, ": desc %u %n", &d, &n) != 1 || d != desc)
+			continue;
+		p += n;
+		*dead = !strncmp(p, "dead ", 5);
+		if (*dead)
+			p += 5;
+		if (sscanf(p, "node %d s %d w %d", &node, strong, weak) == 3)
+			return 0;
+	}
+	return -1;
+}
+
 /* Commands */
 
 void cmds_reset(struct binder_cmds *c)
@@ -739,8 +766,6 @@ void binder_sm_handler(struct binder_server *s, struct binder_reader *r,
 			break;
 		/* our own ref, before the buffer (and its ref) goes */
 		cmd_handle(&c, BC_ACQUIRE, obj->handle);
-		if (sm_handle >= 0)
-			cmd_handle(&c, BC_RELEASE, sm_handle);
 		binder_write_cmds(s->fd, &c, NULL);
 		sm_handle = obj->handle;
 		binder_server_event(s, BINDER_SM_ADD, sm_handle);

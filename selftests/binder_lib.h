@@ -47,6 +47,13 @@ ssize_t binder_read_proc(pid_t pid, char *buf, size_t size);
 /* Lines of binder/proc/<pid> starting with prefix ("  buffer ", ...); -1 if none */
 int binder_proc_count(pid_t pid, const char *prefix);
 
+/*
+ * The ref desc of binder/proc/<pid>: its strong and weak counts, and whether
+ * its node is dead.  0, or -1 when pid has no such ref.
+ */
+int binder_ref_counts(pid_t pid, uint32_t desc, int *strong, int *weak,
+		      bool *dead);
+
 /* ---- Commands (BC_*): build a write buffer, then send it. ---- */
 
 struct binder_cmds {
@@ -249,8 +256,8 @@ void binder_server_event(struct binder_server *s, uint32_t cmd, uint64_t arg);
 /*
  * A minimal service manager, as a handler for a BINDER_SERVER_CTX_MGR
  * server: BINDER_SM_ADD takes one object (it keeps a strong ref on the
- * handle), BINDER_SM_GET replies it as a BINDER_TYPE_HANDLE object, or an
- * empty reply when there is none.
+ * handle, for good), BINDER_SM_GET replies the last one added as a
+ * BINDER_TYPE_HANDLE object, or an empty reply when there is none.
  */
 #define BINDER_SM_ADD	1
 #define BINDER_SM_GET	2

@@ -306,4 +306,110 @@ TEST(status_code_reply)
 	binder_server_stop(&s);
 }
 
+/*
+ * A oneway call completes at once: BR_TRANSACTION_COMPLETE while the
+ * server never reads.  The call waits, queued, in the server's space.
+ */
+TEST(oneway_completes_at_once)
+{
+	struct binder_server s = {
+		.flags = BINDER_SERVER_CTX_MGR | BINDER_SERVER_NO_LOOP,
+	};
+	struct binder_reader r;
+	struct binder_br br;
+	void *map;
+	int fd;
+
+	ASSERT_EQ(0, binder_server_start(&s));
+	fd = binder_open_mapped_dev(BINDER_DEV, 0, &map);
+	ASSERT_LE(0, fd);
+	binder_reader_init(&r, fd);
+	EXPECT_EQ(BR_TRANSACTION_COMPLETE,
+		  binder_transact(&r, 0, 1, TF_ONE_WAY, "a", 1, NULL, 0, &br));
+	EXPECT_EQ(1, binder_proc_count(s.pid, "  buffer "));
+	/* and nothing else comes */
+	EXPECT_EQ(-ETIMEDOUT, binder_read_br(&r, &br, 200));
+	close(fd);
+	binder_server_stop(&s);
+}
+
+struct oneway_sender {
+	int sent[2];	/* the sender writes a byte when all are sent */
+	int done[2];	/* the test closes it to let the sender go */
+};
+
+static int send_three_oneway(void *arg)
+{
+	struct oneway_sender *o = arg;
+	struct binder_reader r;
+	struct binder_br br;
+	uint32_t i;
+	void *map;
+	char c;
+	int fd = binder_open_mapped_dev(BINDER_DEV, 0, &map);
+
+	close(o->done[1]);
+	if (fd < 0)
+		return 10;
+	binder_reader_init(&r, fd);
+	for (i = 1; i <= 3; i++)
+		if (binder_transact(&r, 0, i, TF_ONE_WAY, &i, sizeof(i), NULL, 0,
+				    &br) != BR_TRANSACTION_COMPLETE)
+			return 10 + i;
+	if (write(o->sent[1], "s", 1) != 1)
+		return 20;
+	if (read(o->done[0], &c, 1) != 0)
+		return 21;
+	return 0;
+}
+
+/*
+ * Oneway calls to one node come one at a time and in order: the next is
+ * delivered only when the buffer of the previous one is freed.
+ */
+TEST(oneway_one_at_a_time_in_order)
+{
+	struct oneway_sender o;
+	binder_uintptr_t buf;
+	struct binder_reader r;
+	struct binder_br br;
+	uint32_t i, v;
+	pid_t child;
+	void *map;
+	char c;
+	int fd;
+
+	ASSERT_EQ(0, pipe(o.sent));
+	ASSERT_EQ(0, pipe(o.done));
+	fd = binder_open_mapped_dev(BINDER_DEV, 0, &map);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, binder_become_context_manager(fd));
+	ASSERT_EQ(0, binder_send_u32(fd, BC_ENTER_LOOPER));
+	binder_reader_init(&r, fd);
+	child = run_child(send_three_oneway, &o);
+	ASSERT_LT(0, child);
+	close(o.done[0]);
+	ASSERT_EQ(1, read(o.sent[0], &c, 1));
+
+	for (i = 1; i <= 3; i++) {
+		ASSERT_EQ(0, binder_read_br(&r, &br, T)) TH_LOG("call %u", i);
+		ASSERT_EQ(BR_TRANSACTION, br.cmd);
+		EXPECT_EQ(i, br.txn.code);
+		EXPECT_EQ(TF_ONE_WAY, br.txn.flags & TF_ONE_WAY);
+		/* a oneway call has no sender thread: sender_pid is 0 */
+		EXPECT_EQ(0, br.txn.sender_pid);
+		EXPECT_EQ(geteuid(), br.txn.sender_euid);
+		ASSERT_EQ(sizeof(v), br.txn.data_size);
+		memcpy(&v, br_data(&br), sizeof(v));
+		EXPECT_EQ(i, v);
+		buf = br.txn.data.ptr.buffer;
+		/* the next one waits for this buffer */
+		EXPECT_EQ(-ETIMEDOUT, binder_read_br(&r, &br, 300));
+		ASSERT_EQ(0, binder_free_buffer(fd, buf));
+	}
+	close(o.done[1]);
+	EXPECT_EQ(0, reap(child, 5000));
+	close(fd);
+}
+
 TEST_HARNESS_MAIN

@@ -18,6 +18,7 @@
 #include <linux/sched/mm.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
+#include <linux/uaccess.h>
 
 #include "binder_internal.h"
 
@@ -500,6 +501,7 @@ struct binder_buffer *binder_alloc_new_buf(struct binder_alloc *alloc,
 	buffer->allow_user_free = 0;
 	buffer->pid = pid;
 	buffer->owner = NULL;
+	buffer->target_node = NULL;
 	if (is_async) {
 		alloc->free_async_space -= size + sizeof(struct binder_buffer);
 		binder_alloc_check_spam_alocked(alloc, pid);
@@ -636,6 +638,79 @@ int binder_alloc_copy_from_buffer(struct binder_alloc *alloc, void *dest,
 				  size_t bytes)
 {
 	return binder_alloc_copy(alloc, buffer, offset, dest, bytes, false);
+}
+
+/**
+ * binder_alloc_copy_user_to_buffer() - fill part of a buffer from userspace
+ * @alloc:  the buffer's allocator
+ * @buffer: an allocated buffer (its pages stay resident while allocated,
+ *          so no lock is needed and the copy may fault)
+ * @offset: where in the buffer
+ * @from:   the sender's memory
+ * @bytes:  how much
+ *
+ * Return: 0, -EINVAL when the range is outside the buffer, -EFAULT.
+ */
+int binder_alloc_copy_user_to_buffer(struct binder_alloc *alloc,
+				     struct binder_buffer *buffer,
+				     size_t offset, const void __user *from,
+				     size_t bytes)
+{
+	size_t limit = binder_buffer_total(buffer->data_size,
+					   buffer->offsets_size,
+					   buffer->extra_size);
+
+	if (offset > limit || bytes > limit - offset)
+		return -EINVAL;
+	while (bytes) {
+		unsigned long addr = buffer->user_data + offset;
+		struct binder_alloc_page *p = binder_alloc_page_at(alloc, addr);
+		size_t in_page = offset_in_page(addr);
+		size_t chunk = min_t(size_t, bytes, PAGE_SIZE - in_page);
+		void *kaddr = kmap_local_page(p->page);
+		unsigned long left;
+
+		left = copy_from_user(kaddr + in_page, from, chunk);
+		kunmap_local(kaddr);
+		if (left)
+			return -EFAULT;
+		from += chunk;
+		offset += chunk;
+		bytes -= chunk;
+	}
+	return 0;
+}
+
+/**
+ * binder_alloc_free_delivered() - free every buffer userspace still holds
+ * @alloc: the allocator of a proc whose owner is gone
+ *
+ * Buffers not yet delivered belong to transactions (or to a sender filling
+ * them) and are freed by those.
+ */
+void binder_alloc_free_delivered(struct binder_alloc *alloc)
+{
+	struct binder_buffer *buffer;
+	struct rb_node *n;
+
+	for (;;) {
+		mutex_lock(&alloc->mutex);
+		buffer = NULL;
+		for (n = rb_first(&alloc->allocated_buffers); n; n = rb_next(n)) {
+			struct binder_buffer *b = rb_entry(n, struct binder_buffer,
+							   rb_node);
+
+			if (b->allow_user_free) {
+				buffer = b;
+				break;
+			}
+		}
+		mutex_unlock(&alloc->mutex);
+		if (!buffer)
+			return;
+		buffer->allow_user_free = 0;
+		binder_alloc_free_buf(alloc, buffer);
+	}
 }
 
 size_t binder_alloc_free_async_space(struct binder_alloc *alloc)

@@ -24,6 +24,8 @@
 #include <linux/seq_file.h>
 #include <linux/types.h>
 
+struct binder_node;
+
 /* Largest area a proc may map; larger mappings are clamped to this. */
 #define BINDER_ALLOC_MAX_AREA	SZ_4M
 
@@ -41,10 +43,14 @@
  * @offsets_size: bytes of the object offsets array
  * @extra_size:   bytes of extra (security context, scatter-gather) space
  * @pid:          who allocated it (the sender), for async accounting
- * @owner:        what the buffer belongs to (a transaction), for the
- *                protocol code
+ * @owner:        the transaction it carries, while it has one
+ * @target_node:  the node a call was sent to (NULL for a reply); the
+ *                buffer holds a local strong count on it
  *
- * Every field is guarded by alloc->mutex.  A buffer's size is the distance
+ * The allocator's fields (@entry, @rb_node, @free, @async, @user_data and
+ * the sizes) are guarded by alloc->mutex.  @allow_user_free, @owner and
+ * @target_node belong to the protocol code and are guarded by the
+ * context's lock once the buffer is allocated.  A buffer's size is the distance
  * to the next buffer (or to the end of the area).
  */
 struct binder_buffer {
@@ -59,6 +65,7 @@ struct binder_buffer {
 	size_t extra_size;
 	pid_t pid;
 	void *owner;
+	struct binder_node *target_node;
 };
 
 /**
@@ -138,6 +145,12 @@ int binder_alloc_copy_to_buffer(struct binder_alloc *alloc,
 int binder_alloc_copy_from_buffer(struct binder_alloc *alloc, void *dest,
 				  struct binder_buffer *buffer, size_t offset,
 				  size_t bytes);
+
+int binder_alloc_copy_user_to_buffer(struct binder_alloc *alloc,
+				     struct binder_buffer *buffer,
+				     size_t offset, const void __user *from,
+				     size_t bytes);
+void binder_alloc_free_delivered(struct binder_alloc *alloc);
 
 size_t binder_alloc_free_async_space(struct binder_alloc *alloc);
 size_t binder_alloc_resident(struct binder_alloc *alloc);

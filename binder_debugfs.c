@@ -100,11 +100,70 @@ static void print_binder_cmd_counts(struct seq_file *m, atomic_t *counts,
 	}
 }
 
-static void print_binder_thread_plocked(struct seq_file *m,
+static void print_binder_transaction(struct seq_file *m, const char *prefix,
+				     struct binder_transaction *t)
+{
+	seq_printf(m, "%s %d: from %d:%d to %d:%d code %x flags %x r%d",
+		   prefix, t->debug_id, t->from_pid, t->from_tid,
+		   t->to_proc ? t->to_proc->pid : 0,
+		   t->to_thread ? t->to_thread->pid : 0, t->code, t->flags,
+		   t->need_reply);
+	if (t->buffer)
+		seq_printf(m, " size %zd:%zd data %lx", t->buffer->data_size,
+			   t->buffer->offsets_size, t->buffer->user_data);
+	seq_putc(m, '\n');
+}
+
+/* "thread N: l NN need_return B tr N", then its transaction stack */
+static void print_binder_thread_clocked(struct seq_file *m,
 					struct binder_thread *thread)
 {
+	struct binder_transaction *t;
+
 	seq_printf(m, "  thread %d: l %02x need_return %d tr %d\n",
 		   thread->pid, thread->looper, thread->looper_need_return, 0);
+	for (t = thread->transaction_stack; t;) {
+		if (t->from == thread) {
+			print_binder_transaction(m, "    outgoing transaction", t);
+			t = t->from_parent;
+		} else if (t->to_thread == thread) {
+			print_binder_transaction(m, "    incoming transaction", t);
+			t = t->to_parent;
+		} else {
+			print_binder_transaction(m, "    bad transaction", t);
+			break;
+		}
+	}
+}
+
+/* "node N: uPTR cCOOKIE hs hw ls lw is iw tr [proc P...]" as upstream */
+static void print_binder_node_clocked(struct seq_file *m,
+				      struct binder_node *node)
+{
+	struct binder_ref *ref;
+	int count = 0;
+
+	hlist_for_each_entry(ref, &node->refs, node_entry)
+		count++;
+	seq_printf(m, "  node %d: u%016llx c%016llx hs %d hw %d ls %d lw %d is %d iw %d tr %d",
+		   node->debug_id, (u64)node->ptr, (u64)node->cookie,
+		   node->has_strong_ref, node->has_weak_ref,
+		   node->local_strong_refs, node->local_weak_refs,
+		   node->internal_strong_refs, count, node->tmp_refs);
+	if (count) {
+		seq_puts(m, " proc");
+		hlist_for_each_entry(ref, &node->refs, node_entry)
+			seq_printf(m, " %d", ref->proc->pid);
+	}
+	seq_putc(m, '\n');
+}
+
+/* "ref N: desc D [dead ]node N s S w W d DEATH" as upstream */
+static void print_binder_ref_clocked(struct seq_file *m, struct binder_ref *ref)
+{
+	seq_printf(m, "  ref %d: desc %u %snode %d s %d w %d d %pK\n",
+		   ref->debug_id, ref->desc, ref->node->proc ? "" : "dead ",
+		   ref->node->debug_id, ref->strong, ref->weak, ref->death);
 }
 
 static void print_binder_ktime(struct seq_file *m, ktime_t t)
@@ -144,19 +203,25 @@ static void print_binder_alloc_state(struct seq_file *m,
 
 static void print_binder_proc(struct seq_file *m, struct binder_proc *proc)
 {
+	struct binder_context *context = proc->context;
 	struct rb_node *n;
 
 	seq_printf(m, "proc %d\n", proc->pid);
 	seq_printf(m, "context %s\n", proc->device->name);
+	mutex_lock(&context->lock);
 	spin_lock(&proc->lock);
-	for (n = rb_first(&proc->threads); n; n = rb_next(n)) {
-		struct binder_thread *thread;
-
-		thread = rb_entry(n, struct binder_thread, rb_node);
-		print_binder_thread_plocked(m, thread);
-	}
+	for (n = rb_first(&proc->threads); n; n = rb_next(n))
+		print_binder_thread_clocked(m, rb_entry(n, struct binder_thread,
+							rb_node));
 	print_binder_lifecycle_plocked(m, proc);
 	spin_unlock(&proc->lock);
+	for (n = rb_first(&proc->nodes); n; n = rb_next(n))
+		print_binder_node_clocked(m, rb_entry(n, struct binder_node,
+						      rb_node));
+	for (n = rb_first(&proc->refs_by_desc); n; n = rb_next(n))
+		print_binder_ref_clocked(m, rb_entry(n, struct binder_ref,
+						     rb_node_desc));
+	mutex_unlock(&context->lock);
 	binder_alloc_print_buffers(m, &proc->alloc);
 	print_binder_alloc_state(m, proc);
 }
@@ -164,20 +229,36 @@ static void print_binder_proc(struct seq_file *m, struct binder_proc *proc)
 static void print_binder_proc_stats(struct seq_file *m,
 				    struct binder_proc *proc)
 {
+	struct binder_context *context = proc->context;
+	int threads = 0, nodes = 0, refs = 0, strong = 0, weak = 0;
 	struct rb_node *n;
-	int threads = 0;
 
+	mutex_lock(&context->lock);
 	spin_lock(&proc->lock);
 	for (n = rb_first(&proc->threads); n; n = rb_next(n))
 		threads++;
+	spin_unlock(&proc->lock);
+	for (n = rb_first(&proc->nodes); n; n = rb_next(n))
+		nodes++;
+	for (n = rb_first(&proc->refs_by_desc); n; n = rb_next(n)) {
+		struct binder_ref *ref = rb_entry(n, struct binder_ref,
+						  rb_node_desc);
+
+		refs++;
+		strong += ref->strong;
+		weak += ref->weak;
+	}
 	seq_printf(m, "proc %d\n", proc->pid);
 	seq_printf(m, "context %s\n", proc->device->name);
 	seq_printf(m, "  threads: %d\n", threads);
-	seq_printf(m, "  requested threads: %d+%d/%d\n", 0, 0,
+	seq_printf(m, "  requested threads: %d+%d/%d\n",
+		   proc->requested_threads, proc->requested_threads_started,
 		   proc->max_threads);
-	spin_unlock(&proc->lock);
+	mutex_unlock(&context->lock);
 	seq_printf(m, "  free async space %zd\n",
 		   binder_alloc_free_async_space(&proc->alloc));
+	seq_printf(m, "  nodes: %d\n", nodes);
+	seq_printf(m, "  refs: %d s %d w %d\n", refs, strong, weak);
 	binder_alloc_print_pages(m, &proc->alloc);
 }
 

@@ -11,7 +11,9 @@
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/pid_namespace.h>
 #include <linux/poll.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -33,18 +35,97 @@ struct binder_stats binder_stats;
 /* Filled at init, read-only until exit: no lock. */
 static LIST_HEAD(binder_devices);
 
-/* ---- BINDER_WRITE_READ ---- */
+static atomic_t binder_last_id;
+
+int binder_new_debug_id(void)
+{
+	return atomic_inc_return(&binder_last_id);
+}
+
+/* ---- BINDER_WRITE_READ: commands ---- */
+
+/* BC_INCREFS, BC_ACQUIRE, BC_RELEASE, BC_DECREFS */
+static int binder_ref_cmd(struct binder_proc *proc,
+			  struct binder_thread *thread, u32 cmd, u32 target)
+{
+	struct binder_context *context = proc->context;
+	bool strong = cmd == BC_ACQUIRE || cmd == BC_RELEASE;
+	bool increment = cmd == BC_INCREFS || cmd == BC_ACQUIRE;
+	struct binder_node *mgr;
+	int ret = -EINVAL;
+	u32 desc;
+
+	mutex_lock(&context->lock);
+	mgr = context->mgr_node;
+	if (increment && !target && mgr) {
+		if (mgr->proc == proc) {
+			binder_user_error("%d:%d context manager tried to acquire desc 0\n",
+					  proc->pid, thread->pid);
+			mutex_unlock(&context->lock);
+			return -EINVAL;
+		}
+		ret = binder_inc_ref_for_node_clocked(proc, mgr, strong, NULL,
+						      &desc);
+	}
+	if (ret)
+		ret = binder_update_ref_for_handle_clocked(proc, target,
+							   increment, strong);
+	mutex_unlock(&context->lock);
+	if (ret)
+		binder_user_error("%d:%d refcount change %u on invalid ref %u ret %d\n",
+				  proc->pid, thread->pid, cmd, target, ret);
+	return 0;
+}
+
+static void binder_looper_cmd(struct binder_proc *proc,
+			      struct binder_thread *thread, u32 cmd)
+{
+	struct binder_context *context = proc->context;
+
+	mutex_lock(&context->lock);
+	switch (cmd) {
+	case BC_REGISTER_LOOPER:
+		if (thread->looper & BINDER_LOOPER_STATE_ENTERED) {
+			thread->looper |= BINDER_LOOPER_STATE_INVALID;
+			binder_user_error("%d:%d ERROR: BC_REGISTER_LOOPER called after BC_ENTER_LOOPER\n",
+					  proc->pid, thread->pid);
+		} else if (proc->requested_threads == 0) {
+			thread->looper |= BINDER_LOOPER_STATE_INVALID;
+			binder_user_error("%d:%d ERROR: BC_REGISTER_LOOPER called without request\n",
+					  proc->pid, thread->pid);
+		} else {
+			proc->requested_threads--;
+			proc->requested_threads_started++;
+		}
+		thread->looper |= BINDER_LOOPER_STATE_REGISTERED;
+		break;
+	case BC_ENTER_LOOPER:
+		if (thread->looper & BINDER_LOOPER_STATE_REGISTERED) {
+			thread->looper |= BINDER_LOOPER_STATE_INVALID;
+			binder_user_error("%d:%d ERROR: BC_ENTER_LOOPER called after BC_REGISTER_LOOPER\n",
+					  proc->pid, thread->pid);
+		}
+		thread->looper |= BINDER_LOOPER_STATE_ENTERED;
+		break;
+	case BC_EXIT_LOOPER:
+		thread->looper |= BINDER_LOOPER_STATE_EXITED;
+		break;
+	}
+	mutex_unlock(&context->lock);
+}
 
 static int binder_thread_write(struct binder_proc *proc,
 			       struct binder_thread *thread,
 			       binder_uintptr_t buffer, size_t size,
 			       binder_size_t *consumed)
 {
+	struct binder_context *context = proc->context;
 	void __user *start = u64_to_user_ptr(buffer);
 	void __user *ptr = start + *consumed;
 	void __user *end = start + size;
+	int ret;
 
-	while (ptr < end) {
+	while (ptr < end && thread->return_error.cmd == BR_OK) {
 		u32 cmd;
 
 		if (get_user(cmd, (u32 __user *)ptr))
@@ -54,6 +135,94 @@ static int binder_thread_write(struct binder_proc *proc,
 			atomic_inc(&binder_stats.bc[_IOC_NR(cmd)]);
 
 		switch (cmd) {
+		case BC_INCREFS:
+		case BC_ACQUIRE:
+		case BC_RELEASE:
+		case BC_DECREFS: {
+			u32 target;
+
+			if (get_user(target, (u32 __user *)ptr))
+				return -EFAULT;
+			ptr += sizeof(u32);
+			ret = binder_ref_cmd(proc, thread, cmd, target);
+			if (ret)
+				return ret;
+			break;
+		}
+		case BC_INCREFS_DONE:
+		case BC_ACQUIRE_DONE: {
+			struct binder_ptr_cookie pc;
+
+			if (copy_from_user(&pc, ptr, sizeof(pc)))
+				return -EFAULT;
+			ptr += sizeof(pc);
+			mutex_lock(&context->lock);
+			binder_node_work_done_clocked(proc, cmd, pc.ptr,
+						      pc.cookie);
+			mutex_unlock(&context->lock);
+			break;
+		}
+		case BC_FREE_BUFFER: {
+			binder_uintptr_t data_ptr;
+
+			if (get_user(data_ptr, (binder_uintptr_t __user *)ptr))
+				return -EFAULT;
+			ptr += sizeof(data_ptr);
+			binder_free_buffer_cmd(proc, thread, data_ptr);
+			break;
+		}
+		case BC_TRANSACTION:
+		case BC_REPLY: {
+			struct binder_transaction_data tr;
+
+			if (copy_from_user(&tr, ptr, sizeof(tr)))
+				return -EFAULT;
+			ptr += sizeof(tr);
+			binder_transaction(proc, thread, &tr, cmd == BC_REPLY);
+			break;
+		}
+		case BC_REGISTER_LOOPER:
+		case BC_ENTER_LOOPER:
+		case BC_EXIT_LOOPER:
+			binder_looper_cmd(proc, thread, cmd);
+			break;
+		case BC_REQUEST_DEATH_NOTIFICATION:
+		case BC_CLEAR_DEATH_NOTIFICATION: {
+			struct binder_handle_cookie hc;
+
+			if (copy_from_user(&hc, ptr, sizeof(hc)))
+				return -EFAULT;
+			ptr += sizeof(hc);
+			mutex_lock(&context->lock);
+			if (cmd == BC_REQUEST_DEATH_NOTIFICATION)
+				ret = binder_request_death_clocked(thread,
+								   hc.handle,
+								   hc.cookie);
+			else
+				ret = binder_clear_death_clocked(thread,
+								 hc.handle,
+								 hc.cookie);
+			mutex_unlock(&context->lock);
+			if (ret == -ENOMEM) {
+				thread->return_error.cmd = BR_ERROR;
+				mutex_lock(&context->lock);
+				binder_enqueue_thread_work_clocked(thread,
+								   &thread->return_error.work);
+				mutex_unlock(&context->lock);
+			}
+			break;
+		}
+		case BC_DEAD_BINDER_DONE: {
+			binder_uintptr_t cookie;
+
+			if (get_user(cookie, (binder_uintptr_t __user *)ptr))
+				return -EFAULT;
+			ptr += sizeof(cookie);
+			mutex_lock(&context->lock);
+			binder_dead_binder_done_clocked(thread, cookie);
+			mutex_unlock(&context->lock);
+			break;
+		}
 		default:
 			binder_user_error("%d:%d unknown command %u\n",
 					  proc->pid, thread->pid, cmd);
@@ -64,14 +233,126 @@ static int binder_thread_write(struct binder_proc *proc,
 	return 0;
 }
 
+/* ---- BINDER_WRITE_READ: returns ---- */
+
+static int binder_put_cmd(void __user **ptr, u32 cmd)
+{
+	if (put_user(cmd, (u32 __user *)*ptr))
+		return -EFAULT;
+	*ptr += sizeof(u32);
+	if (_IOC_NR(cmd) < BINDER_BR_COUNT)
+		atomic_inc(&binder_stats.br[_IOC_NR(cmd)]);
+	return 0;
+}
+
+static int binder_put_cmd_data(void __user **ptr, u32 cmd, const void *data,
+			       size_t size)
+{
+	if (put_user(cmd, (u32 __user *)*ptr) ||
+	    copy_to_user(*ptr + sizeof(u32), data, size))
+		return -EFAULT;
+	*ptr += sizeof(u32) + size;
+	if (_IOC_NR(cmd) < BINDER_BR_COUNT)
+		atomic_inc(&binder_stats.br[_IOC_NR(cmd)]);
+	return 0;
+}
+
+/* BR_TRANSACTION / BR_REPLY for @t, as the reader sees it */
+static u32 binder_fill_transaction_data(struct binder_transaction *t,
+					struct binder_transaction_data *tr)
+{
+	struct binder_buffer *buffer = t->buffer;
+	struct binder_node *node = buffer->target_node;
+	u32 cmd;
+
+	memset(tr, 0, sizeof(*tr));
+	if (node) {
+		tr->target.ptr = node->ptr;
+		tr->cookie = node->cookie;
+		cmd = BR_TRANSACTION;
+	} else {
+		cmd = BR_REPLY;
+	}
+	tr->code = t->code;
+	tr->flags = t->flags;
+	tr->sender_euid = from_kuid(current_user_ns(), t->sender_euid);
+	if (t->from)
+		tr->sender_pid = task_tgid_nr_ns(t->from->proc->tsk,
+						 task_active_pid_ns(current));
+	tr->data_size = buffer->data_size;
+	tr->offsets_size = buffer->offsets_size;
+	tr->data.ptr.buffer = buffer->user_data;
+	tr->data.ptr.offsets = buffer->user_data +
+			       ALIGN(buffer->data_size, sizeof(u64));
+	return cmd;
+}
+
+/*
+ * Tell a node's owner what changed.  Return: bytes written, or -EFAULT
+ * (then nothing changed).
+ */
+static int binder_put_node_work_clocked(struct binder_proc *proc,
+					struct binder_node *node,
+					void __user **ptr)
+{
+	bool strong = node->internal_strong_refs || node->local_strong_refs;
+	bool weak = !hlist_empty(&node->refs) || node->local_weak_refs ||
+		    node->tmp_refs || strong;
+	bool has_strong = node->has_strong_ref, has_weak = node->has_weak_ref;
+	struct binder_ptr_cookie pc = { .ptr = node->ptr, .cookie = node->cookie };
+	u32 cmds[4];
+	int i, n = 0;
+
+	if (weak && !has_weak)
+		cmds[n++] = BR_INCREFS;
+	if (strong && !has_strong)
+		cmds[n++] = BR_ACQUIRE;
+	if (!strong && has_strong)
+		cmds[n++] = BR_RELEASE;
+	if (!weak && has_weak)
+		cmds[n++] = BR_DECREFS;
+	for (i = 0; i < n; i++)
+		if (binder_put_cmd_data(ptr, cmds[i], &pc, sizeof(pc)))
+			return -EFAULT;
+
+	if (weak && !has_weak) {
+		node->has_weak_ref = 1;
+		node->pending_weak_ref = 1;
+		node->local_weak_refs++;
+	}
+	if (strong && !has_strong) {
+		node->has_strong_ref = 1;
+		node->pending_strong_ref = 1;
+		node->local_strong_refs++;
+	}
+	if (!strong && has_strong)
+		node->has_strong_ref = 0;
+	if (!weak && has_weak)
+		node->has_weak_ref = 0;
+	if (!weak && !strong) {
+		/* nothing counts it and its owner knows: it goes */
+		rb_erase(&node->rb_node, &proc->nodes);
+		kfree(node);
+		binder_stats_deleted(BINDER_STAT_NODE);
+	}
+	return 0;
+}
+
+/* Room for the largest single return (BR_TRANSACTION_SEC_CTX) */
+#define BINDER_READ_MIN_ROOM (sizeof(u32) + \
+			      sizeof(struct binder_transaction_data_secctx))
+
 static int binder_thread_read(struct binder_proc *proc,
 			      struct binder_thread *thread,
 			      binder_uintptr_t buffer, size_t size,
 			      binder_size_t *consumed, bool non_block)
 {
+	struct binder_context *context = proc->context;
 	void __user *start = u64_to_user_ptr(buffer);
 	void __user *ptr = start + *consumed;
-	int ret;
+	void __user *end = start + size;
+	bool do_proc_work;
+	int ret = 0;
 
 	if (*consumed == 0) {
 		if (put_user(BR_NOOP, (u32 __user *)ptr))
@@ -79,12 +360,141 @@ static int binder_thread_read(struct binder_proc *proc,
 		ptr += sizeof(u32);
 	}
 
-	ret = binder_thread_wait_for_work(thread, non_block);
+	mutex_lock(&context->lock);
+retry:
+	do_proc_work = binder_available_for_proc_work_clocked(thread);
+	thread->looper |= BINDER_LOOPER_STATE_WAITING;
+	if (do_proc_work && !(thread->looper & (BINDER_LOOPER_STATE_REGISTERED |
+						BINDER_LOOPER_STATE_ENTERED)))
+		binder_user_error("%d:%d ERROR: Thread waiting for process work before calling BC_REGISTER_LOOPER or BC_ENTER_LOOPER (state %x)\n",
+				  proc->pid, thread->pid, thread->looper);
+	if (non_block) {
+		if (!binder_thread_has_work_clocked(thread, do_proc_work))
+			ret = -EAGAIN;
+	} else {
+		ret = binder_thread_wait_for_work(thread, do_proc_work);
+	}
+	thread->looper &= ~BINDER_LOOPER_STATE_WAITING;
 	if (ret)
-		return ret;
+		goto out;
+
+	for (;;) {
+		struct list_head *list;
+		struct binder_work *w;
+
+		if (!list_empty(&thread->todo))
+			list = &thread->todo;
+		else if (!list_empty(&proc->todo) && do_proc_work)
+			list = &proc->todo;
+		else if (ptr - start == sizeof(u32) &&
+			 !thread->looper_need_return)
+			goto retry;
+		else
+			break;
+
+		if (end - ptr < BINDER_READ_MIN_ROOM)
+			break;
+
+		w = list_first_entry(list, struct binder_work, entry);
+		switch (w->type) {
+		case BINDER_WORK_TRANSACTION: {
+			struct binder_transaction *t;
+			struct binder_transaction_data tr;
+			u32 cmd;
+
+			t = container_of(w, struct binder_transaction, work);
+			cmd = binder_fill_transaction_data(t, &tr);
+			if (binder_put_cmd_data(&ptr, cmd, &tr, sizeof(tr))) {
+				ret = -EFAULT;
+				goto out;
+			}
+			binder_dequeue_work_clocked(w);
+			binder_transaction_delivered_clocked(thread, t);
+			break;
+		}
+		case BINDER_WORK_RETURN_ERROR: {
+			struct binder_error *e;
+
+			e = container_of(w, struct binder_error, work);
+			if (binder_put_cmd(&ptr, e->cmd)) {
+				ret = -EFAULT;
+				goto out;
+			}
+			binder_dequeue_work_clocked(w);
+			e->cmd = BR_OK;
+			break;
+		}
+		case BINDER_WORK_TRANSACTION_COMPLETE:
+		case BINDER_WORK_TRANSACTION_ONEWAY_SPAM_SUSPECT:
+			if (binder_put_cmd(&ptr, w->type ==
+					   BINDER_WORK_TRANSACTION_COMPLETE ?
+					   BR_TRANSACTION_COMPLETE :
+					   BR_ONEWAY_SPAM_SUSPECT)) {
+				ret = -EFAULT;
+				goto out;
+			}
+			binder_dequeue_work_clocked(w);
+			kfree(w);
+			binder_stats_deleted(BINDER_STAT_TRANSACTION_COMPLETE);
+			break;
+		case BINDER_WORK_NODE:
+			binder_dequeue_work_clocked(w);
+			ret = binder_put_node_work_clocked(proc,
+					container_of(w, struct binder_node, work),
+					&ptr);
+			if (ret) {
+				list_add(&w->entry, list);
+				goto out;
+			}
+			break;
+		case BINDER_WORK_DEAD_BINDER:
+		case BINDER_WORK_DEAD_BINDER_AND_CLEAR:
+		case BINDER_WORK_CLEAR_DEATH_NOTIFICATION: {
+			struct binder_ref_death *death;
+			bool clear = w->type ==
+				     BINDER_WORK_CLEAR_DEATH_NOTIFICATION;
+
+			death = container_of(w, struct binder_ref_death, work);
+			if (binder_put_cmd_data(&ptr, clear ?
+						BR_CLEAR_DEATH_NOTIFICATION_DONE :
+						BR_DEAD_BINDER, &death->cookie,
+						sizeof(death->cookie))) {
+				ret = -EFAULT;
+				goto out;
+			}
+			binder_dequeue_work_clocked(w);
+			if (clear) {
+				kfree(death);
+				binder_stats_deleted(BINDER_STAT_DEATH);
+			} else {
+				list_add_tail(&w->entry, &proc->delivered_death);
+			}
+			break;
+		}
+		}
+		if (list == &thread->todo && list_empty(&thread->todo))
+			thread->process_todo = false;
+	}
 
 	*consumed = ptr - start;
-	return 0;
+	if (proc->requested_threads == 0 &&
+	    list_empty(&proc->waiting_threads) &&
+	    proc->requested_threads_started < proc->max_threads &&
+	    (thread->looper & (BINDER_LOOPER_STATE_REGISTERED |
+			       BINDER_LOOPER_STATE_ENTERED))) {
+		proc->requested_threads++;
+		binder_debug(BINDER_DEBUG_THREADS, "%d:%d BR_SPAWN_LOOPER\n",
+			     proc->pid, thread->pid);
+		if (put_user(BR_SPAWN_LOOPER, (u32 __user *)start))
+			ret = -EFAULT;
+		else
+			atomic_inc(&binder_stats.br[_IOC_NR(BR_SPAWN_LOOPER)]);
+	}
+out:
+	if (!list_empty(&proc->todo))
+		binder_wakeup_proc_clocked(proc);
+	mutex_unlock(&context->lock);
+	return ret;
 }
 
 static int binder_ioctl_write_read(struct file *filp,
@@ -136,9 +546,9 @@ static int binder_ioctl_set_max_threads(struct binder_proc *proc,
 
 	if (copy_from_user(&max_threads, ubuf, sizeof(max_threads)))
 		return -EINVAL;
-	spin_lock(&proc->lock);
+	mutex_lock(&proc->context->lock);
 	proc->max_threads = max_threads;
-	spin_unlock(&proc->lock);
+	mutex_unlock(&proc->context->lock);
 	return 0;
 }
 
@@ -153,12 +563,103 @@ static int binder_ioctl_version(unsigned int cmd, void __user *ubuf)
 	return 0;
 }
 
+static int binder_ioctl_set_ctx_mgr(struct binder_proc *proc,
+				    unsigned int cmd, void __user *ubuf)
+{
+	struct flat_binder_object fbo;
+
+	if (cmd == BINDER_SET_CONTEXT_MGR)
+		return binder_set_context_mgr(proc, NULL);
+	if (copy_from_user(&fbo, ubuf, sizeof(fbo)))
+		return -EINVAL;
+	return binder_set_context_mgr(proc, &fbo);
+}
+
+static int binder_ioctl_node_debug_info(struct binder_proc *proc,
+					void __user *ubuf)
+{
+	struct binder_node_debug_info info;
+	binder_uintptr_t ptr;
+	struct rb_node *n;
+
+	if (copy_from_user(&info, ubuf, sizeof(info)))
+		return -EFAULT;
+	ptr = info.ptr;
+	memset(&info, 0, sizeof(info));
+
+	mutex_lock(&proc->context->lock);
+	for (n = rb_first(&proc->nodes); n; n = rb_next(n)) {
+		struct binder_node *node = rb_entry(n, struct binder_node,
+						    rb_node);
+
+		if (node->ptr > ptr) {
+			info.ptr = node->ptr;
+			info.cookie = node->cookie;
+			info.has_strong_ref = node->has_strong_ref;
+			info.has_weak_ref = node->has_weak_ref;
+			break;
+		}
+	}
+	mutex_unlock(&proc->context->lock);
+
+	if (copy_to_user(ubuf, &info, sizeof(info)))
+		return -EFAULT;
+	return 0;
+}
+
+static int binder_ioctl_node_info_for_ref(struct binder_proc *proc,
+					  void __user *ubuf)
+{
+	struct binder_context *context = proc->context;
+	struct binder_node_info_for_ref info;
+	struct binder_ref *ref;
+	int ret = 0;
+
+	if (copy_from_user(&info, ubuf, sizeof(info)))
+		return -EFAULT;
+	if (info.strong_count || info.weak_count || info.reserved1 ||
+	    info.reserved2 || info.reserved3) {
+		binder_user_error("%d BINDER_GET_NODE_INFO_FOR_REF: only handle may be non-zero.\n",
+				  proc->pid);
+		return -EINVAL;
+	}
+
+	mutex_lock(&context->lock);
+	if (!context->mgr_node || context->mgr_node->proc != proc) {
+		ret = -EPERM;
+	} else {
+		ref = binder_get_ref_clocked(proc, info.handle, true);
+		if (!ref) {
+			ret = -EINVAL;
+		} else {
+			info.strong_count = ref->node->local_strong_refs +
+					    ref->node->internal_strong_refs;
+			info.weak_count = ref->node->local_weak_refs;
+		}
+	}
+	mutex_unlock(&context->lock);
+
+	if (!ret && copy_to_user(ubuf, &info, sizeof(info)))
+		ret = -EFAULT;
+	return ret;
+}
+
 static long binder_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 {
 	struct binder_proc *proc = filp->private_data;
 	void __user *ubuf = (void __user *)arg;
 	struct binder_thread *thread;
 	int ret;
+
+	/*
+	 * The owner is gone: whoever still holds the file cannot use it,
+	 * and no thread is created in the dead proc.
+	 */
+	if (!binder_proc_usable(proc)) {
+		binder_user_error("%d:%d ioctl %x on the file of dead proc %d\n",
+				  current->tgid, current->pid, cmd, proc->pid);
+		return -ESRCH;
+	}
 
 	thread = binder_get_thread(proc);
 	if (!thread)
@@ -177,6 +678,16 @@ static long binder_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 		break;
 	case BINDER_VERSION:
 		ret = binder_ioctl_version(cmd, ubuf);
+		break;
+	case BINDER_SET_CONTEXT_MGR:
+	case BINDER_SET_CONTEXT_MGR_EXT:
+		ret = binder_ioctl_set_ctx_mgr(proc, cmd, ubuf);
+		break;
+	case BINDER_GET_NODE_DEBUG_INFO:
+		ret = binder_ioctl_node_debug_info(proc, ubuf);
+		break;
+	case BINDER_GET_NODE_INFO_FOR_REF:
+		ret = binder_ioctl_node_info_for_ref(proc, ubuf);
 		break;
 	default:
 		ret = -EINVAL;
@@ -230,13 +741,26 @@ static __poll_t binder_poll(struct file *filp, struct poll_table_struct *wait)
 	struct binder_proc *proc = filp->private_data;
 	struct binder_thread *thread;
 
+	struct binder_context *context = proc->context;
+	bool do_proc_work, has_work;
+
+	if (!binder_proc_usable(proc))
+		return EPOLLERR;
 	thread = binder_get_thread(proc);
 	if (!thread)
 		return EPOLLERR;
 
-	binder_thread_mark_poll(thread);
+	mutex_lock(&context->lock);
+	thread->looper |= BINDER_LOOPER_STATE_POLL;
+	do_proc_work = binder_available_for_proc_work_clocked(thread);
+	mutex_unlock(&context->lock);
+
 	poll_wait(filp, &thread->wait, wait);
-	return binder_thread_has_work(thread) ? EPOLLIN : 0;
+
+	mutex_lock(&context->lock);
+	has_work = binder_thread_has_work_clocked(thread, do_proc_work);
+	mutex_unlock(&context->lock);
+	return has_work ? EPOLLIN : 0;
 }
 
 static const struct file_operations binder_fops = {
@@ -291,6 +815,8 @@ static int binder_device_create(const char *name)
 	if (!device)
 		return -ENOMEM;
 	memcpy(device->name, name, len + 1);
+	mutex_init(&device->context.lock);
+	device->context.name = device->name;
 	device->misc.minor = MISC_DYNAMIC_MINOR;
 	device->misc.name = device->name;
 	device->misc.fops = &binder_fops;

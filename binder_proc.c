@@ -93,6 +93,7 @@ const char *binder_proc_state_name(enum binder_proc_state state)
 /* ---- the proc path: open -> flush -> release -> deferred teardown ---- */
 
 static void binder_proc_teardown(struct work_struct *work);
+static void binder_proc_dead_work(struct work_struct *work);
 
 struct binder_proc *binder_proc_create(struct binder_device *device)
 {
@@ -104,12 +105,20 @@ struct binder_proc *binder_proc_create(struct binder_device *device)
 
 	spin_lock_init(&proc->lock);
 	proc->threads = RB_ROOT;
+	proc->nodes = RB_ROOT;
+	proc->refs_by_desc = RB_ROOT;
+	proc->refs_by_node = RB_ROOT;
+	INIT_LIST_HEAD(&proc->todo);
+	INIT_LIST_HEAD(&proc->waiting_threads);
+	INIT_LIST_HEAD(&proc->delivered_death);
+	proc->context = &device->context;
 	proc->tsk = get_task_struct(current->group_leader);
 	proc->pid = current->group_leader->pid;
 	proc->cred = get_cred(current_cred());
 	proc->device = device;
 	proc->state_changed = ktime_get_boottime();
 	INIT_WORK(&proc->teardown_work, binder_proc_teardown);
+	INIT_WORK(&proc->dead_work, binder_proc_dead_work);
 	binder_alloc_init(&proc->alloc, proc->pid);
 	binder_stats_created(BINDER_STAT_PROC);
 
@@ -132,9 +141,11 @@ struct binder_proc *binder_proc_create(struct binder_device *device)
  */
 void binder_proc_flush(struct binder_proc *proc)
 {
+	struct binder_context *context = proc->context;
 	struct rb_node *n;
 
 	binder_debug(BINDER_DEBUG_OPEN_CLOSE, "flush %d\n", proc->pid);
+	mutex_lock(&context->lock);
 	spin_lock(&proc->lock);
 	for (n = rb_first(&proc->threads); n; n = rb_next(n)) {
 		struct binder_thread *thread;
@@ -145,6 +156,7 @@ void binder_proc_flush(struct binder_proc *proc)
 			wake_up_interruptible(&thread->wait);
 	}
 	spin_unlock(&proc->lock);
+	mutex_unlock(&context->lock);
 }
 
 /*
@@ -160,26 +172,17 @@ static void binder_thread_free(struct binder_thread *thread)
 	binder_stats_deleted(BINDER_STAT_THREAD);
 }
 
-static void binder_proc_teardown(struct work_struct *work)
+/* The proc struct and what only it holds: after teardown and all pins. */
+static void binder_proc_free(struct binder_proc *proc)
 {
-	struct binder_proc *proc = container_of(work, struct binder_proc,
-						teardown_work);
 	struct rb_node *n;
 	int threads = 0;
 
-	spin_lock(&proc->lock);
 	while ((n = rb_first(&proc->threads))) {
-		struct binder_thread *thread;
-
-		thread = rb_entry(n, struct binder_thread, rb_node);
 		rb_erase(n, &proc->threads);
-		spin_unlock(&proc->lock);
-		binder_thread_free(thread);
+		binder_thread_free(rb_entry(n, struct binder_thread, rb_node));
 		threads++;
-		spin_lock(&proc->lock);
 	}
-	spin_unlock(&proc->lock);
-
 	binder_debug(BINDER_DEBUG_OPEN_CLOSE,
 		     "release %d: threads %d\n", proc->pid, threads);
 
@@ -188,6 +191,67 @@ static void binder_proc_teardown(struct work_struct *work)
 	put_task_struct(proc->tsk);
 	kfree(proc);
 	binder_stats_deleted(BINDER_STAT_PROC);
+}
+
+static void binder_proc_teardown(struct work_struct *work)
+{
+	struct binder_proc *proc = container_of(work, struct binder_proc,
+						teardown_work);
+	struct binder_context *context = proc->context;
+	bool free_now;
+
+	/* the vma path may have queued the death work: let it finish */
+	flush_work(&proc->dead_work);
+	binder_proc_kill(proc);
+
+	mutex_lock(&context->lock);
+	proc->freed_ok = true;
+	free_now = !proc->tmp_refs;
+	mutex_unlock(&context->lock);
+	if (free_now)
+		binder_proc_free(proc);
+}
+
+/* The owner's address space is gone: the proc is dead now. */
+static void binder_proc_dead_work(struct work_struct *work)
+{
+	struct binder_proc *proc = container_of(work, struct binder_proc,
+						dead_work);
+
+	binder_debug(BINDER_DEBUG_DEAD_BINDER, "%d: owner gone, proc dead\n",
+		     proc->pid);
+	binder_proc_kill(proc);
+}
+
+/* Pin @proc while context->lock is dropped. */
+void binder_proc_inc_tmpref_clocked(struct binder_proc *proc)
+{
+	lockdep_assert_held(&proc->context->lock);
+	proc->tmp_refs++;
+}
+
+/* Unpin; the last pin of a torn-down proc frees it. */
+void binder_proc_dec_tmpref_clocked(struct binder_proc *proc)
+{
+	lockdep_assert_held(&proc->context->lock);
+	if (--proc->tmp_refs == 0 && proc->freed_ok)
+		binder_proc_free(proc);
+}
+
+/**
+ * binder_proc_usable() - may the proc still take part in transactions?
+ * @proc: the proc
+ *
+ * Return: false once the owner is gone or the file released.
+ */
+bool binder_proc_usable(struct binder_proc *proc)
+{
+	bool alive;
+
+	spin_lock(&proc->lock);
+	alive = proc->proc_state == BINDER_PROC_ALIVE;
+	spin_unlock(&proc->lock);
+	return alive;
 }
 
 /**
@@ -245,8 +309,11 @@ static void binder_vma_close(struct vm_area_struct *vma)
 	spin_lock(&proc->lock);
 	binder_proc_set_vma_state_plocked(proc, gone ? BINDER_VMA_TORN_DOWN :
 						       BINDER_VMA_UNMAPPED);
-	if (gone && proc->proc_state == BINDER_PROC_ALIVE)
+	if (gone && proc->proc_state == BINDER_PROC_ALIVE) {
 		binder_proc_set_state_plocked(proc, BINDER_PROC_DEAD);
+		/* under mmap_lock: the protocol side runs on the workqueue */
+		queue_work(binder_teardown_wq, &proc->dead_work);
+	}
 	spin_unlock(&proc->lock);
 }
 
@@ -366,6 +433,14 @@ struct binder_thread *binder_get_thread(struct binder_proc *proc)
 	thread->proc = proc;
 	thread->pid = current->pid;
 	thread->looper_need_return = true;
+	INIT_LIST_HEAD(&thread->waiting_entry);
+	INIT_LIST_HEAD(&thread->todo);
+	INIT_LIST_HEAD(&thread->return_error.work.entry);
+	thread->return_error.work.type = BINDER_WORK_RETURN_ERROR;
+	thread->return_error.cmd = BR_OK;
+	INIT_LIST_HEAD(&thread->reply_error.work.entry);
+	thread->reply_error.work.type = BINDER_WORK_RETURN_ERROR;
+	thread->reply_error.cmd = BR_OK;
 	init_waitqueue_head(&thread->wait);
 
 	spin_lock(&proc->lock);
@@ -373,6 +448,52 @@ struct binder_thread *binder_get_thread(struct binder_proc *proc)
 	spin_unlock(&proc->lock);
 	binder_stats_created(BINDER_STAT_THREAD);
 	return thread;
+}
+
+/**
+ * binder_thread_release_clocked() - @thread leaves its proc's protocol
+ * @thread: the thread (BINDER_THREAD_EXIT, or its proc dies)
+ *
+ * The call it was serving fails with BR_DEAD_REPLY; calls it sent lose
+ * their caller (their replies will fail); its queued work is dropped.
+ */
+void binder_thread_release_clocked(struct binder_thread *thread)
+{
+	struct binder_transaction *t, *send_reply = NULL;
+
+	if (thread->released)
+		return;
+	thread->released = true;
+	list_del_init(&thread->waiting_entry);
+
+	t = thread->transaction_stack;
+	if (t && t->to_thread == thread)
+		send_reply = t;
+	while (t) {
+		if (t->to_thread == thread) {
+			t->to_thread = NULL;
+			if (t->buffer && t != send_reply) {
+				t->buffer->owner = NULL;
+				t->buffer = NULL;
+			}
+			t = t->to_parent;
+		} else if (t->from == thread) {
+			t->from = NULL;
+			t = t->from_parent;
+		} else {
+			WARN_ON_ONCE(1);
+			break;
+		}
+	}
+	thread->transaction_stack = NULL;
+	if (send_reply) {
+		if (send_reply->buffer) {
+			send_reply->buffer->owner = NULL;
+			send_reply->buffer = NULL;
+		}
+		binder_send_failed_reply_clocked(send_reply, BR_DEAD_REPLY);
+	}
+	binder_release_work_clocked(thread->proc, &thread->todo);
 }
 
 /**
@@ -386,66 +507,102 @@ int binder_thread_exit(struct binder_proc *proc, struct binder_thread *thread)
 {
 	binder_debug(BINDER_DEBUG_THREADS, "%d:%d exit\n",
 		     proc->pid, thread->pid);
+	mutex_lock(&proc->context->lock);
+	binder_thread_release_clocked(thread);
 	spin_lock(&proc->lock);
 	rb_erase(&thread->rb_node, &proc->threads);
 	spin_unlock(&proc->lock);
+	mutex_unlock(&proc->context->lock);
 	binder_thread_free(thread);
 	return 0;
 }
 
-bool binder_thread_has_work(struct binder_thread *thread)
+bool binder_thread_has_work_clocked(struct binder_thread *thread,
+				    bool do_proc_work)
 {
-	struct binder_proc *proc = thread->proc;
-	bool has_work;
+	return thread->process_todo || thread->looper_need_return ||
+	       (do_proc_work && !list_empty(&thread->proc->todo));
+}
 
-	spin_lock(&proc->lock);
-	has_work = thread->looper_need_return;
-	spin_unlock(&proc->lock);
-	return has_work;
+/* No call in progress and nothing of its own to do: may take proc work. */
+bool binder_available_for_proc_work_clocked(struct binder_thread *thread)
+{
+	return !thread->transaction_stack && list_empty(&thread->todo);
 }
 
 /**
  * binder_thread_wait_for_work() - sleep in read until there is work
- * @thread:    the reading thread
- * @non_block: the file is O_NONBLOCK
+ * @thread:       the reading thread
+ * @do_proc_work: the thread may take work from the proc's list
  *
- * Return: 0 when there is work, -EAGAIN for a non-blocking read with none,
- * -ERESTARTSYS when a signal interrupted the wait.
+ * Called and returns with context->lock held; drops it while asleep.
+ * Return: 0 when there is work, -EINTR when a signal came first.
  */
-int binder_thread_wait_for_work(struct binder_thread *thread, bool non_block)
+int binder_thread_wait_for_work(struct binder_thread *thread,
+				bool do_proc_work)
 {
 	struct binder_proc *proc = thread->proc;
-	int ret;
+	struct binder_context *context = proc->context;
+	DEFINE_WAIT(wait);
+	int ret = 0;
 
-	if (binder_thread_has_work(thread))
-		return 0;
-	if (non_block)
-		return -EAGAIN;
-
-	spin_lock(&proc->lock);
-	thread->looper |= BINDER_LOOPER_STATE_WAITING;
-	spin_unlock(&proc->lock);
-
-	ret = wait_event_freezable(thread->wait, binder_thread_has_work(thread));
-
-	spin_lock(&proc->lock);
-	thread->looper &= ~BINDER_LOOPER_STATE_WAITING;
-	spin_unlock(&proc->lock);
+	lockdep_assert_held(&context->lock);
+	for (;;) {
+		prepare_to_wait(&thread->wait, &wait,
+				TASK_INTERRUPTIBLE | TASK_FREEZABLE);
+		if (binder_thread_has_work_clocked(thread, do_proc_work))
+			break;
+		if (do_proc_work)
+			list_add(&thread->waiting_entry, &proc->waiting_threads);
+		mutex_unlock(&context->lock);
+		schedule();
+		mutex_lock(&context->lock);
+		list_del_init(&thread->waiting_entry);
+		if (signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+	}
+	finish_wait(&thread->wait, &wait);
 	return ret;
 }
 
 void binder_thread_ioctl_done(struct binder_thread *thread)
 {
-	spin_lock(&thread->proc->lock);
+	mutex_lock(&thread->proc->context->lock);
 	thread->looper_need_return = false;
-	spin_unlock(&thread->proc->lock);
+	mutex_unlock(&thread->proc->context->lock);
 }
 
-void binder_thread_mark_poll(struct binder_thread *thread)
+void binder_wakeup_thread_clocked(struct binder_thread *thread)
 {
-	spin_lock(&thread->proc->lock);
-	thread->looper |= BINDER_LOOPER_STATE_POLL;
-	spin_unlock(&thread->proc->lock);
+	wake_up_interruptible(&thread->wait);
+}
+
+/*
+ * Work was queued for the whole proc: wake one waiting thread, or every
+ * thread that polls and could take it.
+ */
+void binder_wakeup_proc_clocked(struct binder_proc *proc)
+{
+	struct binder_thread *thread;
+	struct rb_node *n;
+
+	thread = list_first_entry_or_null(&proc->waiting_threads,
+					  struct binder_thread, waiting_entry);
+	if (thread) {
+		list_del_init(&thread->waiting_entry);
+		wake_up_interruptible(&thread->wait);
+		return;
+	}
+	spin_lock(&proc->lock);
+	for (n = rb_first(&proc->threads); n; n = rb_next(n)) {
+		thread = rb_entry(n, struct binder_thread, rb_node);
+		if ((thread->looper & BINDER_LOOPER_STATE_POLL) &&
+		    binder_available_for_proc_work_clocked(thread))
+			wake_up_interruptible(&thread->wait);
+	}
+	spin_unlock(&proc->lock);
 }
 
 int binder_proc_init(void)

@@ -5,19 +5,27 @@
  * LOCK ORDER (outermost first; take only in this order, release in reverse):
  *
  *   1. binder_procs_lock     mutex    the global list of procs (binder_procs)
- *   2. mm->mmap_lock         rwsem    the owner's address space (vma paths)
- *   3. alloc->mutex          mutex    one proc's allocator: its area, buffers
+ *   2. context->lock         mutex    one device's protocol state: its nodes,
+ *                                     refs, deaths, transactions, every work
+ *                                     list and transaction stack, looper
+ *                                     counts (struct binder_context below)
+ *   3. mm->mmap_lock         rwsem    an address space (vma paths, page
+ *                                     faults of user copies)
+ *   4. alloc->mutex          mutex    one proc's allocator: its area, buffers
  *                                     and page array (binder_alloc.h)
- *   4. proc->lock            spinlock one proc's threads, lifecycle state and
- *                                     work (struct binder_proc below)
- *   4. binder_alloc_lru lock spinlock the list of idle pages (inside 3; never
- *                                     together with 4)
+ *   5. proc->lock            spinlock one proc's thread tree and lifecycle
+ *                                     state (struct binder_proc below)
+ *   5. binder_alloc_lru lock spinlock the list of idle pages (inside 4; never
+ *                                     together with proc->lock)
  *
- * The shrinker is the one path that starts from an inner lock: holding the
- * binder_alloc_lru lock it only try-locks mmap_lock and then alloc->mutex,
- * and skips the page when either is busy.
+ * vm_ops->close runs under mmap_lock, so it never takes context->lock: it
+ * queues the proc's death work instead.  The shrinker is the one path that
+ * starts from an inner lock: holding the binder_alloc_lru lock it only
+ * try-locks mmap_lock and then alloc->mutex, and skips the page when either
+ * is busy.
  *
  * Function name suffixes state what the caller already holds:
+ *   _clocked   context->lock
  *   _plocked   proc->lock
  *   _alocked   alloc->mutex
  *
@@ -38,6 +46,7 @@
 #include <linux/types.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
+#include <uapi/linux/android/binder.h>
 
 #include "binder_compat.h"
 #include "../binder_alloc.h"
@@ -119,10 +128,31 @@ static inline void binder_stats_deleted(enum binder_stat_type type)
 	atomic_inc(&binder_stats.obj_deleted[type]);
 }
 
+struct binder_node;
+
+/**
+ * struct binder_context - the protocol state of one device
+ * @lock:       guards every node, ref, death, transaction, work list,
+ *              transaction stack and looper count of the procs of this
+ *              device, and the fields below
+ * @mgr_node:   the context manager's node (handle 0), or NULL    (@lock)
+ * @mgr_uid:    euid of the first context manager; later ones must match
+ * @mgr_uid_set: @mgr_uid is valid                                (@lock)
+ * @name:       the device name, for messages
+ */
+struct binder_context {
+	struct mutex lock;	/* see the kernel-doc above */
+	struct binder_node *mgr_node;
+	kuid_t mgr_uid;
+	bool mgr_uid_set;
+	const char *name;
+};
+
 /**
  * struct binder_device - one misc device (/dev/binder, /dev/hwbinder, ...)
  * @misc:     the registered misc device; its name is @name
  * @entry:    link in binder_devices (set at init, read-only after)
+ * @context:  the device's protocol state
  * @name:     device name from the devices= parameter
  *
  * Each device is its own binder context: context manager, handles and
@@ -131,6 +161,7 @@ static inline void binder_stats_deleted(enum binder_stat_type type)
 struct binder_device {
 	struct miscdevice misc;
 	struct list_head entry;
+	struct binder_context context;
 	char name[];
 };
 
@@ -150,49 +181,224 @@ enum binder_proc_state {
 	BINDER_PROC_TEARDOWN,	/* deferred teardown queued or running */
 };
 
+/* What a struct binder_work on a todo list stands for */
+enum binder_work_type {
+	BINDER_WORK_TRANSACTION = 1,
+	BINDER_WORK_TRANSACTION_COMPLETE,
+	BINDER_WORK_TRANSACTION_ONEWAY_SPAM_SUSPECT,
+	BINDER_WORK_RETURN_ERROR,
+	BINDER_WORK_NODE,
+	BINDER_WORK_DEAD_BINDER,
+	BINDER_WORK_DEAD_BINDER_AND_CLEAR,
+	BINDER_WORK_CLEAR_DEATH_NOTIFICATION,
+};
+
+/**
+ * struct binder_work - an item on a thread's or proc's todo list
+ * @entry: link in the list; empty when not queued       (context->lock)
+ * @type:  what it is; the containing struct follows from it
+ */
+struct binder_work {
+	struct list_head entry;
+	enum binder_work_type type;
+};
+
+/* A BR_* error queued for a thread (BR_FAILED_REPLY, BR_DEAD_REPLY, ...) */
+struct binder_error {
+	struct binder_work work;
+	u32 cmd;
+};
+
+/**
+ * struct binder_node - an object a proc offers to others
+ * @debug_id:   unique id for debugfs and messages
+ * @work:       BINDER_WORK_NODE: tells the owner about count changes
+ * @rb_node:    in proc->nodes, keyed by @ptr, while the owner lives
+ * @proc:       owner; NULL once the owner is dead
+ * @refs:       every struct binder_ref to this node
+ * @internal_strong_refs: refs with a strong count
+ * @local_strong_refs / @local_weak_refs: counts held by the kernel
+ *              (buffers in flight, the context manager, pending BR_*s)
+ * @tmp_refs:   short-lived pins of code that dropped context->lock
+ * @ptr, @cookie: the owner's names for the object
+ * @has_strong_ref, @has_weak_ref: the owner was told BR_ACQUIRE/BR_INCREFS
+ *              and not yet BR_RELEASE/BR_DECREFS
+ * @pending_strong_ref, @pending_weak_ref: waiting for BC_*_DONE
+ * @has_async_transaction: a oneway call is being delivered or handled;
+ *              further ones wait on @async_todo
+ * @accept_fds, @txn_security_ctx, @min_priority, @sched_policy: from the
+ *              flat_binder_object flags that created the node
+ * @async_todo: queued oneway transactions
+ *
+ * Everything is guarded by context->lock.
+ */
+struct binder_node {
+	int debug_id;
+	struct binder_work work;
+	struct rb_node rb_node;
+	struct binder_proc *proc;
+	struct hlist_head refs;
+	int internal_strong_refs;
+	int local_weak_refs;
+	int local_strong_refs;
+	int tmp_refs;
+	binder_uintptr_t ptr;
+	binder_uintptr_t cookie;
+	unsigned int has_strong_ref:1;
+	unsigned int pending_strong_ref:1;
+	unsigned int has_weak_ref:1;
+	unsigned int pending_weak_ref:1;
+	unsigned int has_async_transaction:1;
+	unsigned int accept_fds:1;
+	unsigned int txn_security_ctx:1;
+	u8 min_priority;
+	struct list_head async_todo;
+};
+
+/* A death notification a proc asked for on one of its refs */
+struct binder_ref_death {
+	struct binder_work work;
+	binder_uintptr_t cookie;
+};
+
+/**
+ * struct binder_ref - a proc's handle to a node (usually another proc's)
+ * @debug_id:      unique id
+ * @rb_node_desc:  in proc->refs_by_desc
+ * @rb_node_node:  in proc->refs_by_node
+ * @node_entry:    in node->refs
+ * @proc:          the proc holding the handle
+ * @node:          the node it refers to
+ * @desc:          the handle number
+ * @strong, @weak: userspace and in-flight counts
+ * @death:         requested death notification, or NULL
+ *
+ * Everything is guarded by context->lock.
+ */
+struct binder_ref {
+	int debug_id;
+	struct rb_node rb_node_desc;
+	struct rb_node rb_node_node;
+	struct hlist_node node_entry;
+	struct binder_proc *proc;
+	struct binder_node *node;
+	u32 desc;
+	int strong;
+	int weak;
+	struct binder_ref_death *death;
+};
+
+/**
+ * struct binder_transaction - one call or reply in flight
+ * @debug_id:    unique id
+ * @work:        BINDER_WORK_TRANSACTION on the target's todo
+ * @from:        sending thread of a sync call, NULL for oneway and replies
+ *               and once the sender is gone
+ * @from_pid, @from_tid: who sent it (messages and debugfs)
+ * @from_parent: next transaction on @from's stack
+ * @to_proc:     target proc
+ * @to_thread:   target thread once known
+ * @to_parent:   next transaction on @to_thread's stack
+ * @need_reply:  a sync call not yet answered
+ * @buffer:      the data, in @to_proc's area; NULL once userspace freed it
+ * @code, @flags: from binder_transaction_data
+ * @sender_euid: the sender's euid, set by the kernel
+ *
+ * Everything is guarded by context->lock.
+ */
+struct binder_transaction {
+	int debug_id;
+	struct binder_work work;
+	struct binder_thread *from;
+	pid_t from_pid;
+	pid_t from_tid;
+	struct binder_transaction *from_parent;
+	struct binder_proc *to_proc;
+	struct binder_thread *to_thread;
+	struct binder_transaction *to_parent;
+	unsigned int need_reply:1;
+	struct binder_buffer *buffer;
+	unsigned int code;
+	unsigned int flags;
+	kuid_t sender_euid;
+};
+
 /**
  * struct binder_thread - a userspace thread that talks to a proc
  * @proc:         owning proc (never changes)
  * @rb_node:      link in proc->threads, keyed by @pid        (proc->lock)
+ * @waiting_entry: in proc->waiting_threads while it waits for proc work
  * @pid:          the thread's pid (in the init pid namespace)
- * @looper:       BINDER_LOOPER_STATE_* bits                  (proc->lock)
+ * @looper:       BINDER_LOOPER_STATE_* bits
  * @looper_need_return: the next read returns at once, even with no work;
  *                set for a new thread and by flush, cleared at the end of
- *                each ioctl                                  (proc->lock)
+ *                each ioctl
+ * @process_todo: @todo holds work that should wake the thread (queued
+ *                BR_TRANSACTION_COMPLETE of a sync call does not)
+ * @todo:         work for this thread only
+ * @transaction_stack: innermost transaction this thread sends or serves
+ * @return_error: an error for this thread's last command
+ * @reply_error:  the error a failed sync call gets as its reply
  * @wait:         where the thread sleeps in read and poll
+ * @released:     left the proc (BINDER_THREAD_EXIT or teardown)
  * @rcu:          the thread is freed after a grace period, so that a
  *                poll waiter that saw @wait is done with it
+ *
+ * Unless marked otherwise, fields are guarded by context->lock.
  */
 struct binder_thread {
 	struct binder_proc *proc;
 	struct rb_node rb_node;
+	struct list_head waiting_entry;
 	pid_t pid;
 	u32 looper;
 	bool looper_need_return;
+	bool process_todo;
+	struct list_head todo;
+	struct binder_transaction *transaction_stack;
+	struct binder_error return_error;
+	struct binder_error reply_error;
 	wait_queue_head_t wait;
+	bool released;
 	struct rcu_head rcu;
 };
 
 /**
  * struct binder_proc - one open of a binder device
  * @proc_node:    link in binder_procs                     (binder_procs_lock)
- * @lock:         guards @threads, @vma_state, @proc_state, @max_threads and
- *                the timestamps
+ * @lock:         guards @threads, @vma_state, @proc_state and the
+ *                timestamps
  * @threads:      rb-tree of struct binder_thread keyed by pid    (@lock)
  * @pid:          tgid of the opener
  * @tsk:          the opener's group leader (reference held)
  * @cred:         the opener's credentials (reference held)
  * @device:       which device (context) this proc belongs to
+ * @context:      &device->context
  * @file:         the struct file of this open (not refcounted: valid from
  *                open to release)
- * @max_threads:  BINDER_SET_MAX_THREADS value                     (@lock)
  * @vma_state:    vma lifetime, see binder_proc.c                  (@lock)
  * @vma_changed:  ktime of the last @vma_state change              (@lock)
  * @proc_state:   proc lifetime, see binder_proc.c                 (@lock)
  * @state_changed: ktime of the last @proc_state change            (@lock)
  * @teardown_work: deferred teardown after release
+ * @dead_work:    the protocol consequences of the owner's death, queued
+ *                by the vma path
  * @debugfs_entry: binder/proc/<pid> (only the first proc of a pid has one)
  * @alloc:        the buffer allocator of this proc's mapping
+ *
+ * Guarded by context->lock:
+ * @killed:       nodes, refs, work and buffers are gone (owner dead or
+ *                released); nothing new may be queued
+ * @tmp_refs:     pins of code that dropped context->lock
+ * @freed_ok:     teardown ran; the last @tmp_refs put frees the proc
+ * @nodes:        the proc's nodes by ptr
+ * @refs_by_desc, @refs_by_node: the proc's refs
+ * @todo:         work for any thread of the proc
+ * @waiting_threads: threads waiting for proc work
+ * @delivered_death: BR_DEAD_BINDERs not yet acknowledged
+ * @max_threads:  BINDER_SET_MAX_THREADS value
+ * @requested_threads, @requested_threads_started: BR_SPAWN_LOOPER
+ *                accounting
  */
 struct binder_proc {
 	struct list_head proc_node;
@@ -202,15 +408,29 @@ struct binder_proc {
 	struct task_struct *tsk;
 	const struct cred *cred;
 	struct binder_device *device;
+	struct binder_context *context;
 	struct file *file;
-	u32 max_threads;
 	enum binder_vma_state vma_state;
 	ktime_t vma_changed;
 	enum binder_proc_state proc_state;
 	ktime_t state_changed;
 	struct work_struct teardown_work;
+	struct work_struct dead_work;
 	struct dentry *debugfs_entry;
 	struct binder_alloc alloc;
+
+	bool killed;
+	int tmp_refs;
+	bool freed_ok;
+	struct rb_root nodes;
+	struct rb_root refs_by_desc;
+	struct rb_root refs_by_node;
+	struct list_head todo;
+	struct list_head waiting_threads;
+	struct list_head delivered_death;
+	u32 max_threads;
+	int requested_threads;
+	int requested_threads_started;
 };
 
 enum {
@@ -222,23 +442,85 @@ enum {
 	BINDER_LOOPER_STATE_POLL	= 0x20,
 };
 
-/* binder_proc.c: the two lifetimes */
+int binder_new_debug_id(void);
+
+/* binder_proc.c: the two lifetimes, threads and waiting */
 extern struct mutex binder_procs_lock;
 extern struct list_head binder_procs;
 struct binder_proc *binder_proc_create(struct binder_device *device);
 void binder_proc_flush(struct binder_proc *proc);
 void binder_proc_release(struct binder_proc *proc);
 int binder_proc_mmap(struct binder_proc *proc, struct vm_area_struct *vma);
+bool binder_proc_usable(struct binder_proc *proc);
+void binder_proc_inc_tmpref_clocked(struct binder_proc *proc);
+void binder_proc_dec_tmpref_clocked(struct binder_proc *proc);
 struct binder_thread *binder_get_thread(struct binder_proc *proc);
 int binder_thread_exit(struct binder_proc *proc, struct binder_thread *thread);
-bool binder_thread_has_work(struct binder_thread *thread);
-int binder_thread_wait_for_work(struct binder_thread *thread, bool non_block);
+void binder_thread_release_clocked(struct binder_thread *thread);
+bool binder_thread_has_work_clocked(struct binder_thread *thread,
+				    bool do_proc_work);
+bool binder_available_for_proc_work_clocked(struct binder_thread *thread);
+int binder_thread_wait_for_work(struct binder_thread *thread,
+				bool do_proc_work);
 void binder_thread_ioctl_done(struct binder_thread *thread);
-void binder_thread_mark_poll(struct binder_thread *thread);
+void binder_wakeup_proc_clocked(struct binder_proc *proc);
+void binder_wakeup_thread_clocked(struct binder_thread *thread);
 const char *binder_vma_state_name(enum binder_vma_state state);
 const char *binder_proc_state_name(enum binder_proc_state state);
 int binder_proc_init(void);
 void binder_proc_exit(void);
+
+/* binder_node.c: work lists, nodes, refs, death notifications */
+void binder_enqueue_work_clocked(struct binder_work *work,
+				 struct list_head *target);
+void binder_enqueue_thread_work_clocked(struct binder_thread *thread,
+					struct binder_work *work);
+void binder_enqueue_deferred_thread_work_clocked(struct binder_thread *thread,
+						 struct binder_work *work);
+void binder_dequeue_work_clocked(struct binder_work *work);
+struct binder_node *binder_get_node_clocked(struct binder_proc *proc,
+					    binder_uintptr_t ptr);
+struct binder_node *binder_new_node_clocked(struct binder_proc *proc,
+					    const struct flat_binder_object *fp);
+void binder_inc_node_clocked(struct binder_node *node, bool strong,
+			     bool internal, struct list_head *target_list);
+void binder_dec_node_clocked(struct binder_node *node, bool strong,
+			     bool internal);
+void binder_node_tmpref_clocked(struct binder_node *node);
+void binder_node_tmpref_put_clocked(struct binder_node *node);
+struct binder_ref *binder_get_ref_clocked(struct binder_proc *proc, u32 desc,
+					  bool need_strong);
+int binder_inc_ref_for_node_clocked(struct binder_proc *proc,
+				    struct binder_node *node, bool strong,
+				    struct list_head *target_list, u32 *desc);
+int binder_update_ref_for_handle_clocked(struct binder_proc *proc, u32 desc,
+					 bool increment, bool strong);
+int binder_request_death_clocked(struct binder_thread *thread, u32 desc,
+				 binder_uintptr_t cookie);
+int binder_clear_death_clocked(struct binder_thread *thread, u32 desc,
+			       binder_uintptr_t cookie);
+int binder_dead_binder_done_clocked(struct binder_thread *thread,
+				    binder_uintptr_t cookie);
+void binder_release_nodes_and_refs_clocked(struct binder_proc *proc);
+int binder_node_work_done_clocked(struct binder_proc *proc, u32 cmd,
+				  binder_uintptr_t ptr, binder_uintptr_t cookie);
+int binder_set_context_mgr(struct binder_proc *proc,
+			   const struct flat_binder_object *fp);
+
+/* binder_transaction.c */
+int binder_transaction(struct binder_proc *proc, struct binder_thread *thread,
+		       const struct binder_transaction_data *tr, bool reply);
+void binder_free_buffer_cmd(struct binder_proc *proc,
+			    struct binder_thread *thread,
+			    binder_uintptr_t data_ptr);
+void binder_free_transaction_clocked(struct binder_transaction *t);
+void binder_send_failed_reply_clocked(struct binder_transaction *t,
+				      u32 error_code);
+void binder_release_work_clocked(struct binder_proc *proc,
+				 struct list_head *list);
+void binder_transaction_delivered_clocked(struct binder_thread *thread,
+					  struct binder_transaction *t);
+void binder_proc_kill(struct binder_proc *proc);
 
 /* binder_main.c */
 struct binder_proc *binder_proc_from_file(struct file *filp);

@@ -1,0 +1,747 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Work lists, nodes, refs and death notifications.
+ *
+ * A node is an object a proc offers; other procs hold refs (handles) to
+ * it.  The node's owner is told, with BR_INCREFS/BR_ACQUIRE and
+ * BR_RELEASE/BR_DECREFS, whether anyone still needs the object weakly or
+ * strongly; it answers the first two with BC_INCREFS_DONE/BC_ACQUIRE_DONE.
+ * A node lives while anything counts it: refs, the kernel's local counts,
+ * temporary pins, or the owner not yet told that the counts are gone.
+ * When its owner dies the node lives on, ownerless, until its last ref
+ * goes; the refs that asked for a death notification get BR_DEAD_BINDER.
+ *
+ * Everything here runs under the context's lock (the _clocked functions).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cred.h>
+#include <linux/security.h>
+#include <linux/slab.h>
+
+#include "binder_internal.h"
+
+/* ---- work lists ---- */
+
+void binder_enqueue_work_clocked(struct binder_work *work,
+				 struct list_head *target)
+{
+	WARN_ON_ONCE(!list_empty(&work->entry));
+	list_add_tail(&work->entry, target);
+}
+
+/* Work for @thread that wakes it: its next read returns it. */
+void binder_enqueue_thread_work_clocked(struct binder_thread *thread,
+					struct binder_work *work)
+{
+	binder_enqueue_work_clocked(work, &thread->todo);
+	thread->process_todo = true;
+}
+
+/*
+ * Work for @thread that does not wake it by itself: it comes out with the
+ * next work that does (a sync call's BR_TRANSACTION_COMPLETE with its
+ * BR_REPLY).
+ */
+void binder_enqueue_deferred_thread_work_clocked(struct binder_thread *thread,
+						 struct binder_work *work)
+{
+	binder_enqueue_work_clocked(work, &thread->todo);
+}
+
+void binder_dequeue_work_clocked(struct binder_work *work)
+{
+	list_del_init(&work->entry);
+}
+
+/* ---- nodes ---- */
+
+struct binder_node *binder_get_node_clocked(struct binder_proc *proc,
+					    binder_uintptr_t ptr)
+{
+	struct rb_node *n = proc->nodes.rb_node;
+
+	lockdep_assert_held(&proc->context->lock);
+	while (n) {
+		struct binder_node *node = rb_entry(n, struct binder_node,
+						    rb_node);
+
+		if (ptr < node->ptr)
+			n = n->rb_left;
+		else if (ptr > node->ptr)
+			n = n->rb_right;
+		else
+			return node;
+	}
+	return NULL;
+}
+
+/**
+ * binder_new_node_clocked() - the node of @proc for @fp, created if needed
+ * @proc: the owner
+ * @fp:   the object naming it (binder, cookie, flags); NULL for ptr 0
+ *
+ * Return: the node, or NULL when out of memory.
+ */
+struct binder_node *binder_new_node_clocked(struct binder_proc *proc,
+					    const struct flat_binder_object *fp)
+{
+	binder_uintptr_t ptr = fp ? fp->binder : 0;
+	struct rb_node **p = &proc->nodes.rb_node, *parent = NULL;
+	struct binder_node *node;
+
+	lockdep_assert_held(&proc->context->lock);
+	while (*p) {
+		parent = *p;
+		node = rb_entry(parent, struct binder_node, rb_node);
+		if (ptr < node->ptr)
+			p = &parent->rb_left;
+		else if (ptr > node->ptr)
+			p = &parent->rb_right;
+		else
+			return node;
+	}
+
+	node = kzalloc(sizeof(*node), GFP_KERNEL);
+	if (!node)
+		return NULL;
+	node->debug_id = binder_new_debug_id();
+	node->proc = proc;
+	node->ptr = ptr;
+	INIT_HLIST_HEAD(&node->refs);
+	INIT_LIST_HEAD(&node->work.entry);
+	node->work.type = BINDER_WORK_NODE;
+	INIT_LIST_HEAD(&node->async_todo);
+	if (fp) {
+		node->cookie = fp->cookie;
+		node->min_priority = fp->flags & FLAT_BINDER_FLAG_PRIORITY_MASK;
+		node->accept_fds = !!(fp->flags & FLAT_BINDER_FLAG_ACCEPTS_FDS);
+		node->txn_security_ctx =
+			!!(fp->flags & FLAT_BINDER_FLAG_TXN_SECURITY_CTX);
+	}
+	rb_link_node(&node->rb_node, parent, p);
+	rb_insert_color(&node->rb_node, &proc->nodes);
+	binder_stats_created(BINDER_STAT_NODE);
+	binder_debug(BINDER_DEBUG_INTERNAL_REFS,
+		     "%d:%d node %d u%016llx c%016llx created\n", proc->pid,
+		     current->pid, node->debug_id, (u64)node->ptr,
+		     (u64)node->cookie);
+	return node;
+}
+
+static bool binder_node_strong(struct binder_node *node)
+{
+	return node->internal_strong_refs || node->local_strong_refs;
+}
+
+static bool binder_node_weak(struct binder_node *node)
+{
+	return !hlist_empty(&node->refs) || node->local_weak_refs ||
+	       node->tmp_refs || binder_node_strong(node);
+}
+
+static void binder_node_free(struct binder_node *node)
+{
+	kfree(node);
+	binder_stats_deleted(BINDER_STAT_NODE);
+}
+
+/*
+ * A count of @node dropped.  Tell the owner when it holds a count it no
+ * longer needs; free the node when nothing counts it any more.
+ */
+static void binder_node_check_clocked(struct binder_node *node)
+{
+	struct binder_proc *proc = node->proc;
+
+	if (binder_node_weak(node) && (binder_node_strong(node) ||
+				       !node->has_strong_ref))
+		return;
+
+	if (proc && (node->has_strong_ref || node->has_weak_ref)) {
+		if (list_empty(&node->work.entry) && !proc->killed) {
+			binder_enqueue_work_clocked(&node->work, &proc->todo);
+			binder_wakeup_proc_clocked(proc);
+		}
+		return;
+	}
+	if (binder_node_weak(node))
+		return;
+
+	if (proc) {
+		binder_dequeue_work_clocked(&node->work);
+		rb_erase(&node->rb_node, &proc->nodes);
+	}
+	binder_debug(BINDER_DEBUG_INTERNAL_REFS, "node %d u%016llx freed\n",
+		     node->debug_id, (u64)node->ptr);
+	binder_node_free(node);
+}
+
+/**
+ * binder_inc_node_checked() - count @node once more
+ * @node:        the node
+ * @strong:      a strong count (else weak)
+ * @internal:    counted for a ref (else a local count of the kernel)
+ * @target_list: a thread's todo list that should learn about a first
+ *               count (the sending thread of a BINDER object), or NULL
+ *
+ * Return: 0, or -EINVAL when a ref asks for a strong count of a node no
+ * strong ref holds any more.
+ */
+static int binder_inc_node_checked(struct binder_node *node, bool strong,
+				   bool internal, struct list_head *target_list)
+{
+	struct binder_thread *thread;
+
+	if (strong) {
+		if (internal) {
+			struct binder_proc *proc = node->proc;
+
+			if (!target_list && !node->internal_strong_refs &&
+			    !(proc && node == proc->context->mgr_node &&
+			      node->has_strong_ref)) {
+				pr_err_ratelimited("invalid inc strong node %d\n",
+						   node->debug_id);
+				return -EINVAL;
+			}
+			node->internal_strong_refs++;
+		} else {
+			node->local_strong_refs++;
+		}
+		if (!node->has_strong_ref && target_list) {
+			thread = container_of(target_list, struct binder_thread,
+					      todo);
+			binder_dequeue_work_clocked(&node->work);
+			binder_enqueue_deferred_thread_work_clocked(thread,
+								    &node->work);
+		}
+	} else {
+		if (!internal)
+			node->local_weak_refs++;
+		if (!node->has_weak_ref && list_empty(&node->work.entry)) {
+			if (!target_list) {
+				pr_err_ratelimited("invalid inc weak node %d\n",
+						   node->debug_id);
+				return -EINVAL;
+			}
+			binder_enqueue_work_clocked(&node->work, target_list);
+		}
+	}
+	return 0;
+}
+
+void binder_inc_node_clocked(struct binder_node *node, bool strong,
+			     bool internal, struct list_head *target_list)
+{
+	binder_inc_node_checked(node, strong, internal, target_list);
+}
+
+void binder_dec_node_clocked(struct binder_node *node, bool strong,
+			     bool internal)
+{
+	if (strong) {
+		if (internal)
+			node->internal_strong_refs--;
+		else
+			node->local_strong_refs--;
+	} else if (!internal) {
+		node->local_weak_refs--;
+	}
+	binder_node_check_clocked(node);
+}
+
+void binder_node_tmpref_clocked(struct binder_node *node)
+{
+	node->tmp_refs++;
+}
+
+void binder_node_tmpref_put_clocked(struct binder_node *node)
+{
+	node->tmp_refs--;
+	binder_node_check_clocked(node);
+}
+
+/**
+ * binder_node_work_done_clocked() - BC_INCREFS_DONE / BC_ACQUIRE_DONE
+ * @proc:   the node's owner
+ * @cmd:    which of the two
+ * @ptr:    the node
+ * @cookie: must match the node's
+ *
+ * Return: 0; -EINVAL for a node, cookie or state that does not match
+ * (logged; the command is consumed, as upstream).
+ */
+int binder_node_work_done_clocked(struct binder_proc *proc, u32 cmd,
+				  binder_uintptr_t ptr, binder_uintptr_t cookie)
+{
+	bool strong = cmd == BC_ACQUIRE_DONE;
+	struct binder_node *node;
+
+	node = binder_get_node_clocked(proc, ptr);
+	if (!node || node->cookie != cookie) {
+		binder_user_error("%d: %s u%016llx c%016llx: no such node\n",
+				  proc->pid, strong ? "BC_ACQUIRE_DONE" :
+				  "BC_INCREFS_DONE", (u64)ptr, (u64)cookie);
+		return -EINVAL;
+	}
+	if (strong ? !node->pending_strong_ref : !node->pending_weak_ref) {
+		binder_user_error("%d: %s node %d has no pending count\n",
+				  proc->pid, strong ? "BC_ACQUIRE_DONE" :
+				  "BC_INCREFS_DONE", node->debug_id);
+		return -EINVAL;
+	}
+	if (strong)
+		node->pending_strong_ref = 0;
+	else
+		node->pending_weak_ref = 0;
+	binder_dec_node_clocked(node, strong, false);
+	return 0;
+}
+
+/* ---- refs ---- */
+
+struct binder_ref *binder_get_ref_clocked(struct binder_proc *proc, u32 desc,
+					  bool need_strong)
+{
+	struct rb_node *n = proc->refs_by_desc.rb_node;
+
+	while (n) {
+		struct binder_ref *ref = rb_entry(n, struct binder_ref,
+						  rb_node_desc);
+
+		if (desc < ref->desc) {
+			n = n->rb_left;
+		} else if (desc > ref->desc) {
+			n = n->rb_right;
+		} else {
+			if (need_strong && !ref->strong) {
+				binder_user_error("%d: tried to use weak ref %u as strong ref\n",
+						  proc->pid, desc);
+				return NULL;
+			}
+			return ref;
+		}
+	}
+	return NULL;
+}
+
+static void binder_ref_insert_desc_clocked(struct binder_proc *proc,
+					   struct binder_ref *new)
+{
+	struct rb_node **p = &proc->refs_by_desc.rb_node, *parent = NULL;
+
+	while (*p) {
+		struct binder_ref *ref;
+
+		parent = *p;
+		ref = rb_entry(parent, struct binder_ref, rb_node_desc);
+		if (new->desc < ref->desc)
+			p = &parent->rb_left;
+		else
+			p = &parent->rb_right;
+	}
+	rb_link_node(&new->rb_node_desc, parent, p);
+	rb_insert_color(&new->rb_node_desc, &proc->refs_by_desc);
+}
+
+/*
+ * @proc's ref to @node, created if it has none.  A new ref gets the lowest
+ * free handle; 0 is kept for the context manager's node.
+ */
+static struct binder_ref *binder_get_ref_for_node_clocked(struct binder_proc *proc,
+							  struct binder_node *node)
+{
+	struct rb_node **p = &proc->refs_by_node.rb_node, *parent = NULL;
+	struct binder_ref *ref;
+	struct rb_node *n;
+	u32 desc;
+
+	while (*p) {
+		parent = *p;
+		ref = rb_entry(parent, struct binder_ref, rb_node_node);
+		if (node < ref->node)
+			p = &parent->rb_left;
+		else if (node > ref->node)
+			p = &parent->rb_right;
+		else
+			return ref;
+	}
+
+	ref = kzalloc(sizeof(*ref), GFP_KERNEL);
+	if (!ref)
+		return NULL;
+	ref->debug_id = binder_new_debug_id();
+	ref->proc = proc;
+	ref->node = node;
+	rb_link_node(&ref->rb_node_node, parent, p);
+	rb_insert_color(&ref->rb_node_node, &proc->refs_by_node);
+
+	desc = node == proc->context->mgr_node ? 0 : 1;
+	for (n = rb_first(&proc->refs_by_desc); n; n = rb_next(n)) {
+		struct binder_ref *r = rb_entry(n, struct binder_ref,
+						rb_node_desc);
+
+		if (r->desc > desc)
+			break;
+		desc = r->desc + 1;
+	}
+	ref->desc = desc;
+	binder_ref_insert_desc_clocked(proc, ref);
+	hlist_add_head(&ref->node_entry, &node->refs);
+	binder_stats_created(BINDER_STAT_REF);
+	binder_debug(BINDER_DEBUG_INTERNAL_REFS,
+		     "%d new ref %d desc %u for node %d\n", proc->pid,
+		     ref->debug_id, ref->desc, node->debug_id);
+	return ref;
+}
+
+static void binder_free_death(struct binder_ref_death *death)
+{
+	kfree(death);
+	binder_stats_deleted(BINDER_STAT_DEATH);
+}
+
+/* Unlink and free @ref, giving back the counts it holds on its node. */
+static void binder_delete_ref_clocked(struct binder_ref *ref)
+{
+	struct binder_node *node = ref->node;
+
+	binder_debug(BINDER_DEBUG_INTERNAL_REFS,
+		     "%d delete ref %d desc %u for node %d\n", ref->proc->pid,
+		     ref->debug_id, ref->desc, node->debug_id);
+	rb_erase(&ref->rb_node_desc, &ref->proc->refs_by_desc);
+	rb_erase(&ref->rb_node_node, &ref->proc->refs_by_node);
+	hlist_del(&ref->node_entry);
+	if (ref->death) {
+		binder_dequeue_work_clocked(&ref->death->work);
+		binder_free_death(ref->death);
+	}
+	/* a node freed by the first call cannot need the second */
+	if (ref->strong) {
+		node->internal_strong_refs--;
+		ref->strong = 0;
+	}
+	binder_node_check_clocked(node);
+	kfree(ref);
+	binder_stats_deleted(BINDER_STAT_REF);
+}
+
+static int binder_inc_ref_clocked(struct binder_ref *ref, bool strong,
+				  struct list_head *target_list)
+{
+	int ret;
+
+	if (strong) {
+		if (!ref->strong) {
+			ret = binder_inc_node_checked(ref->node, true, true,
+						      target_list);
+			if (ret)
+				return ret;
+		}
+		ref->strong++;
+	} else {
+		if (!ref->weak) {
+			ret = binder_inc_node_checked(ref->node, false, true,
+						      target_list);
+			if (ret)
+				return ret;
+		}
+		ref->weak++;
+	}
+	return 0;
+}
+
+/* Return: 0, or -EINVAL when the count is already zero. */
+static int binder_dec_ref_clocked(struct binder_ref *ref, bool strong)
+{
+	if (strong) {
+		if (!ref->strong) {
+			binder_user_error("%d invalid dec strong, ref %d desc %u\n",
+					  ref->proc->pid, ref->debug_id,
+					  ref->desc);
+			return -EINVAL;
+		}
+		if (--ref->strong == 0)
+			binder_dec_node_clocked(ref->node, true, true);
+	} else {
+		if (!ref->weak) {
+			binder_user_error("%d invalid dec weak, ref %d desc %u\n",
+					  ref->proc->pid, ref->debug_id,
+					  ref->desc);
+			return -EINVAL;
+		}
+		ref->weak--;
+	}
+	if (!ref->strong && !ref->weak)
+		binder_delete_ref_clocked(ref);
+	return 0;
+}
+
+/**
+ * binder_inc_ref_for_node_clocked() - give @proc one more count on @node
+ * @proc:        the proc receiving a handle
+ * @node:        the node
+ * @strong:      strong or weak count
+ * @target_list: see binder_inc_node_clocked()
+ * @desc:        the handle, out
+ *
+ * Return: 0, -ENOMEM, or -EINVAL.
+ */
+int binder_inc_ref_for_node_clocked(struct binder_proc *proc,
+				    struct binder_node *node, bool strong,
+				    struct list_head *target_list, u32 *desc)
+{
+	struct binder_ref *ref;
+	int ret;
+
+	ref = binder_get_ref_for_node_clocked(proc, node);
+	if (!ref)
+		return -ENOMEM;
+	ret = binder_inc_ref_clocked(ref, strong, target_list);
+	if (ret) {
+		if (!ref->strong && !ref->weak)
+			binder_delete_ref_clocked(ref);
+		return ret;
+	}
+	*desc = ref->desc;
+	return 0;
+}
+
+/* BC_INCREFS, BC_ACQUIRE, BC_RELEASE, BC_DECREFS on handle @desc */
+int binder_update_ref_for_handle_clocked(struct binder_proc *proc, u32 desc,
+					 bool increment, bool strong)
+{
+	struct binder_ref *ref;
+
+	ref = binder_get_ref_clocked(proc, desc, strong);
+	if (!ref)
+		return -EINVAL;
+	if (increment)
+		return binder_inc_ref_clocked(ref, strong, NULL);
+	return binder_dec_ref_clocked(ref, strong);
+}
+
+/* ---- death notifications ---- */
+
+static bool binder_thread_is_looper(struct binder_thread *thread)
+{
+	return thread->looper & (BINDER_LOOPER_STATE_REGISTERED |
+				 BINDER_LOOPER_STATE_ENTERED);
+}
+
+/* Death work goes to the asking looper thread, else to the whole proc. */
+static void binder_queue_death_clocked(struct binder_thread *thread,
+				       struct binder_work *work)
+{
+	if (binder_thread_is_looper(thread)) {
+		binder_enqueue_thread_work_clocked(thread, work);
+		binder_wakeup_thread_clocked(thread);
+	} else {
+		binder_enqueue_work_clocked(work, &thread->proc->todo);
+		binder_wakeup_proc_clocked(thread->proc);
+	}
+}
+
+int binder_request_death_clocked(struct binder_thread *thread, u32 desc,
+				 binder_uintptr_t cookie)
+{
+	struct binder_proc *proc = thread->proc;
+	struct binder_ref_death *death;
+	struct binder_ref *ref;
+
+	ref = binder_get_ref_clocked(proc, desc, false);
+	if (!ref) {
+		binder_user_error("%d:%d BC_REQUEST_DEATH_NOTIFICATION invalid ref %u\n",
+				  proc->pid, thread->pid, desc);
+		return -EINVAL;
+	}
+	if (ref->death) {
+		binder_user_error("%d:%d BC_REQUEST_DEATH_NOTIFICATION death notification already set\n",
+				  proc->pid, thread->pid);
+		return -EINVAL;
+	}
+	death = kzalloc(sizeof(*death), GFP_KERNEL);
+	if (!death)
+		return -ENOMEM;
+	binder_stats_created(BINDER_STAT_DEATH);
+	INIT_LIST_HEAD(&death->work.entry);
+	death->cookie = cookie;
+	ref->death = death;
+	if (!ref->node->proc) {
+		death->work.type = BINDER_WORK_DEAD_BINDER;
+		binder_queue_death_clocked(thread, &death->work);
+	}
+	return 0;
+}
+
+int binder_clear_death_clocked(struct binder_thread *thread, u32 desc,
+			       binder_uintptr_t cookie)
+{
+	struct binder_proc *proc = thread->proc;
+	struct binder_ref_death *death;
+	struct binder_ref *ref;
+
+	ref = binder_get_ref_clocked(proc, desc, false);
+	if (!ref) {
+		binder_user_error("%d:%d BC_CLEAR_DEATH_NOTIFICATION invalid ref %u\n",
+				  proc->pid, thread->pid, desc);
+		return -EINVAL;
+	}
+	death = ref->death;
+	if (!death) {
+		binder_user_error("%d:%d BC_CLEAR_DEATH_NOTIFICATION death notification not active\n",
+				  proc->pid, thread->pid);
+		return -EINVAL;
+	}
+	if (death->cookie != cookie) {
+		binder_user_error("%d:%d BC_CLEAR_DEATH_NOTIFICATION death notification cookie mismatch %016llx != %016llx\n",
+				  proc->pid, thread->pid, (u64)death->cookie,
+				  (u64)cookie);
+		return -EINVAL;
+	}
+	ref->death = NULL;
+	if (list_empty(&death->work.entry)) {
+		death->work.type = BINDER_WORK_CLEAR_DEATH_NOTIFICATION;
+		binder_queue_death_clocked(thread, &death->work);
+	} else {
+		/* BR_DEAD_BINDER is queued or delivered: clear after it */
+		death->work.type = BINDER_WORK_DEAD_BINDER_AND_CLEAR;
+	}
+	return 0;
+}
+
+int binder_dead_binder_done_clocked(struct binder_thread *thread,
+				    binder_uintptr_t cookie)
+{
+	struct binder_proc *proc = thread->proc;
+	struct binder_ref_death *death;
+
+	list_for_each_entry(death, &proc->delivered_death, work.entry) {
+		if (death->cookie != cookie)
+			continue;
+		binder_dequeue_work_clocked(&death->work);
+		if (death->work.type == BINDER_WORK_DEAD_BINDER_AND_CLEAR) {
+			death->work.type = BINDER_WORK_CLEAR_DEATH_NOTIFICATION;
+			binder_queue_death_clocked(thread, &death->work);
+		}
+		return 0;
+	}
+	binder_user_error("%d:%d BC_DEAD_BINDER_DONE %016llx not found\n",
+			  proc->pid, thread->pid, (u64)cookie);
+	return -EINVAL;
+}
+
+/* ---- the end of a proc's nodes and refs ---- */
+
+/* @node's owner is gone: the node dies; tell who asked. */
+static void binder_node_release_clocked(struct binder_node *node)
+{
+	struct binder_proc *proc = node->proc;
+	struct binder_ref *ref;
+
+	binder_release_work_clocked(proc, &node->async_todo);
+	binder_dequeue_work_clocked(&node->work);
+	rb_erase(&node->rb_node, &proc->nodes);
+	node->proc = NULL;
+	node->local_strong_refs = 0;
+	node->local_weak_refs = 0;
+
+	hlist_for_each_entry(ref, &node->refs, node_entry) {
+		struct binder_ref_death *death = ref->death;
+
+		if (!death || ref->proc->killed ||
+		    !list_empty(&death->work.entry))
+			continue;
+		death->work.type = BINDER_WORK_DEAD_BINDER;
+		binder_enqueue_work_clocked(&death->work, &ref->proc->todo);
+		binder_wakeup_proc_clocked(ref->proc);
+	}
+	binder_debug(BINDER_DEBUG_DEAD_BINDER, "node %d now dead, refs %s\n",
+		     node->debug_id, hlist_empty(&node->refs) ? "none" : "left");
+	binder_node_check_clocked(node);
+}
+
+/**
+ * binder_release_nodes_and_refs_clocked() - a dead proc's objects go
+ * @proc: the proc, already marked killed
+ *
+ * Its nodes die (death notifications go out), its refs are dropped (other
+ * nodes may die of it), and it stops being the context manager.
+ */
+void binder_release_nodes_and_refs_clocked(struct binder_proc *proc)
+{
+	struct binder_context *context = proc->context;
+	struct rb_node *n;
+
+	if (context->mgr_node && context->mgr_node->proc == proc)
+		context->mgr_node = NULL;
+
+	while ((n = rb_first(&proc->nodes))) {
+		struct binder_node *node = rb_entry(n, struct binder_node,
+						    rb_node);
+
+		binder_node_release_clocked(node);
+	}
+	while ((n = rb_first(&proc->refs_by_desc))) {
+		struct binder_ref *ref = rb_entry(n, struct binder_ref,
+						  rb_node_desc);
+
+		binder_delete_ref_clocked(ref);
+	}
+}
+
+/* ---- context manager ---- */
+
+/**
+ * binder_set_context_mgr() - BINDER_SET_CONTEXT_MGR(_EXT)
+ * @proc: the caller's proc
+ * @fp:   the manager's object (_EXT), or NULL
+ *
+ * Return: 0; -EBUSY when the device has a manager; -EPERM when the
+ * caller's euid is not the first manager's or the LSM refuses; -ENOMEM.
+ */
+int binder_set_context_mgr(struct binder_proc *proc,
+			   const struct flat_binder_object *fp)
+{
+	struct binder_context *context = proc->context;
+	kuid_t euid = current_euid();
+	struct binder_node *node;
+	int ret = 0;
+
+	mutex_lock(&context->lock);
+	if (context->mgr_node) {
+		binder_user_error("%d: BINDER_SET_CONTEXT_MGR already set\n",
+				  proc->pid);
+		ret = -EBUSY;
+		goto out;
+	}
+	ret = security_binder_set_context_mgr(proc->cred);
+	if (ret < 0)
+		goto out;
+	if (context->mgr_uid_set) {
+		if (!uid_eq(context->mgr_uid, euid)) {
+			binder_user_error("%d: BINDER_SET_CONTEXT_MGR bad uid %d != %d\n",
+					  proc->pid, from_kuid(&init_user_ns, euid),
+					  from_kuid(&init_user_ns,
+						    context->mgr_uid));
+			ret = -EPERM;
+			goto out;
+		}
+	} else {
+		context->mgr_uid = euid;
+		context->mgr_uid_set = true;
+	}
+	node = binder_new_node_clocked(proc, fp);
+	if (!node) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	node->local_weak_refs++;
+	node->local_strong_refs++;
+	node->has_strong_ref = 1;
+	node->has_weak_ref = 1;
+	context->mgr_node = node;
+out:
+	mutex_unlock(&context->lock);
+	return ret;
+}

@@ -1,0 +1,931 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Transactions: BC_TRANSACTION / BC_REPLY, object translation, buffer
+ * release, failed replies, and the protocol side of a proc's death.
+ *
+ * A sync call is pushed on the sender's transaction stack when sent and on
+ * the receiving thread's stack when delivered; the reply pops both.  A
+ * thread that serves a call and calls back into a proc waiting on it is
+ * delivered the inner call (it picks the waiting thread from its stack).
+ * Oneway calls to one node are delivered one at a time: the next waits on
+ * node->async_todo until the previous one's buffer is freed.
+ *
+ * Sending drops context->lock while it allocates and fills the buffer in
+ * the target's area (that sleeps and faults); the target proc and node are
+ * pinned meanwhile, and their state is checked again after.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cred.h>
+#include <linux/pid_namespace.h>
+#include <linux/sched.h>
+#include <linux/security.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "binder_internal.h"
+
+static struct binder_transaction *binder_transaction_new(void)
+{
+	struct binder_transaction *t = kzalloc(sizeof(*t), GFP_KERNEL);
+
+	if (!t)
+		return NULL;
+	t->debug_id = binder_new_debug_id();
+	INIT_LIST_HEAD(&t->work.entry);
+	t->work.type = BINDER_WORK_TRANSACTION;
+	binder_stats_created(BINDER_STAT_TRANSACTION);
+	return t;
+}
+
+void binder_free_transaction_clocked(struct binder_transaction *t)
+{
+	if (t->buffer)
+		t->buffer->owner = NULL;
+	kfree(t);
+	binder_stats_deleted(BINDER_STAT_TRANSACTION);
+}
+
+/* ---- objects in a buffer ---- */
+
+static size_t binder_object_size(u32 type)
+{
+	switch (type) {
+	case BINDER_TYPE_BINDER:
+	case BINDER_TYPE_WEAK_BINDER:
+	case BINDER_TYPE_HANDLE:
+	case BINDER_TYPE_WEAK_HANDLE:
+		return sizeof(struct flat_binder_object);
+	case BINDER_TYPE_FD:
+		return sizeof(struct binder_fd_object);
+	case BINDER_TYPE_PTR:
+		return sizeof(struct binder_buffer_object);
+	case BINDER_TYPE_FDA:
+		return sizeof(struct binder_fd_array_object);
+	}
+	return 0;
+}
+
+/*
+ * Read the object at @offset of @buffer into @obj (at most sizeof(*obj)).
+ * Return: its size, or 0 when no valid object fits there.
+ */
+static size_t binder_get_object(struct binder_alloc *alloc,
+				struct binder_buffer *buffer, u64 offset,
+				struct flat_binder_object *obj)
+{
+	size_t data_size = buffer->data_size, size;
+	u32 type;
+
+	if (data_size < sizeof(struct binder_object_header) ||
+	    offset > data_size - sizeof(struct binder_object_header) ||
+	    !IS_ALIGNED(offset, sizeof(u32)))
+		return 0;
+	if (binder_alloc_copy_from_buffer(alloc, &type, buffer, offset,
+					  sizeof(type)))
+		return 0;
+	size = binder_object_size(type);
+	if (!size || data_size < size || offset > data_size - size)
+		return 0;
+	memset(obj, 0, sizeof(*obj));
+	if (binder_alloc_copy_from_buffer(alloc, obj, buffer, offset,
+					  min(size, sizeof(*obj))))
+		return 0;
+	return size;
+}
+
+static int binder_get_offset(struct binder_alloc *alloc,
+			     struct binder_buffer *buffer, size_t index,
+			     u64 *offset)
+{
+	size_t at = ALIGN(buffer->data_size, sizeof(u64)) +
+		    index * sizeof(binder_size_t);
+	binder_size_t off;
+	int ret;
+
+	ret = binder_alloc_copy_from_buffer(alloc, &off, buffer, at,
+					    sizeof(off));
+	*offset = off;
+	return ret;
+}
+
+/*
+ * Give back what the first @count objects of @buffer (owned by @proc)
+ * hold, and the buffer's count on its target node.
+ */
+static void binder_buffer_release_clocked(struct binder_proc *proc,
+					  struct binder_buffer *buffer,
+					  size_t count)
+{
+	struct binder_flat_object_view {
+		struct flat_binder_object fp;
+	} obj;
+	size_t i;
+
+	if (buffer->target_node) {
+		binder_dec_node_clocked(buffer->target_node, true, false);
+		buffer->target_node = NULL;
+	}
+	for (i = 0; i < count; i++) {
+		struct binder_node *node;
+		u64 offset;
+		bool strong;
+
+		if (binder_get_offset(&proc->alloc, buffer, i, &offset) ||
+		    !binder_get_object(&proc->alloc, buffer, offset, &obj.fp)) {
+			pr_err_ratelimited("%d: release: bad object at index %zu\n",
+					   proc->pid, i);
+			continue;
+		}
+		strong = obj.fp.hdr.type == BINDER_TYPE_BINDER ||
+			 obj.fp.hdr.type == BINDER_TYPE_HANDLE;
+		switch (obj.fp.hdr.type) {
+		case BINDER_TYPE_BINDER:
+		case BINDER_TYPE_WEAK_BINDER:
+			node = binder_get_node_clocked(proc, obj.fp.binder);
+			if (!node) {
+				pr_err_ratelimited("%d: release: bad node %016llx\n",
+						   proc->pid,
+						   (u64)obj.fp.binder);
+				break;
+			}
+			binder_dec_node_clocked(node, strong, false);
+			break;
+		case BINDER_TYPE_HANDLE:
+		case BINDER_TYPE_WEAK_HANDLE:
+			if (binder_update_ref_for_handle_clocked(proc,
+								 obj.fp.handle,
+								 false, strong))
+				pr_err_ratelimited("%d: release: bad handle %u\n",
+						   proc->pid, obj.fp.handle);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+static size_t binder_buffer_object_count(struct binder_buffer *buffer)
+{
+	return buffer->offsets_size / sizeof(binder_size_t);
+}
+
+/*
+ * Free a buffer of @proc that userspace gave back or that never reached
+ * it.  A freed oneway buffer lets the node's next oneway call through.
+ */
+static void binder_free_buf_clocked(struct binder_proc *proc,
+				    struct binder_buffer *buffer)
+{
+	struct binder_transaction *t = buffer->owner;
+	struct binder_node *node = buffer->target_node;
+
+	if (t) {
+		t->buffer = NULL;
+		buffer->owner = NULL;
+	}
+	if (buffer->async && node && node->proc == proc) {
+		struct binder_work *w;
+
+		w = list_first_entry_or_null(&node->async_todo,
+					     struct binder_work, entry);
+		if (!w) {
+			node->has_async_transaction = 0;
+		} else {
+			binder_dequeue_work_clocked(w);
+			binder_enqueue_work_clocked(w, &proc->todo);
+			binder_wakeup_proc_clocked(proc);
+		}
+	}
+	binder_buffer_release_clocked(proc, buffer,
+				      binder_buffer_object_count(buffer));
+	binder_alloc_free_buf(&proc->alloc, buffer);
+}
+
+/**
+ * binder_free_buffer_cmd() - BC_FREE_BUFFER
+ * @proc:     the caller's proc
+ * @thread:   the caller
+ * @data_ptr: the buffer's data pointer, as delivered
+ *
+ * Unknown buffers and buffers not delivered (or already being freed) are
+ * refused with a message; the command is consumed either way.
+ */
+void binder_free_buffer_cmd(struct binder_proc *proc,
+			    struct binder_thread *thread,
+			    binder_uintptr_t data_ptr)
+{
+	struct binder_context *context = proc->context;
+	struct binder_buffer *buffer;
+
+	mutex_lock(&context->lock);
+	buffer = binder_alloc_prepare_to_free(&proc->alloc, data_ptr);
+	if (IS_ERR_OR_NULL(buffer)) {
+		binder_user_error("%d:%d BC_FREE_BUFFER u%016llx %s\n",
+				  proc->pid, thread->pid, (u64)data_ptr,
+				  buffer ? "matched unreturned or currently freeing buffer" :
+				  "no match");
+	} else {
+		binder_debug(BINDER_DEBUG_FREE_BUFFER,
+			     "%d:%d BC_FREE_BUFFER u%016llx\n", proc->pid,
+			     thread->pid, (u64)data_ptr);
+		binder_free_buf_clocked(proc, buffer);
+	}
+	mutex_unlock(&context->lock);
+}
+
+/* ---- failing and cleaning up ---- */
+
+/* Take @t off the top of its sender's stack. */
+static void binder_pop_transaction_clocked(struct binder_thread *thread,
+					   struct binder_transaction *t)
+{
+	if (WARN_ON_ONCE(thread->transaction_stack != t))
+		return;
+	thread->transaction_stack = t->from_parent;
+	t->from = NULL;
+}
+
+/**
+ * binder_send_failed_reply_clocked() - a sync call will get no reply
+ * @t:          the call; freed here
+ * @error_code: BR_DEAD_REPLY or BR_FAILED_REPLY for the caller
+ *
+ * When the caller itself is gone, the call it was serving fails too, up
+ * the chain until a live caller is found.
+ */
+void binder_send_failed_reply_clocked(struct binder_transaction *t,
+				      u32 error_code)
+{
+	struct binder_transaction *next;
+
+	for (;;) {
+		struct binder_thread *target = t->from;
+
+		if (target) {
+			binder_debug(BINDER_DEBUG_FAILED_TRANSACTION,
+				     "send failed reply for transaction %d to %d:%d\n",
+				     t->debug_id, target->proc->pid,
+				     target->pid);
+			binder_pop_transaction_clocked(target, t);
+			if (target->reply_error.cmd == BR_OK) {
+				target->reply_error.cmd = error_code;
+				binder_enqueue_thread_work_clocked(target,
+								   &target->reply_error.work);
+				binder_wakeup_thread_clocked(target);
+			} else {
+				pr_warn_ratelimited("%d:%d unexpected reply error %u\n",
+						    target->proc->pid,
+						    target->pid,
+						    target->reply_error.cmd);
+			}
+			binder_free_transaction_clocked(t);
+			return;
+		}
+		next = t->from_parent;
+		binder_debug(BINDER_DEBUG_FAILED_TRANSACTION,
+			     "send failed reply for transaction %d, target dead\n",
+			     t->debug_id);
+		binder_free_transaction_clocked(t);
+		if (!next)
+			return;
+		t = next;
+	}
+}
+
+/*
+ * A transaction that was never delivered goes away: its buffer is freed
+ * (the receiver never saw it) and a sync caller gets BR_DEAD_REPLY.
+ */
+static void binder_cleanup_transaction_clocked(struct binder_transaction *t)
+{
+	struct binder_buffer *buffer = t->buffer;
+
+	if (buffer) {
+		t->buffer = NULL;
+		buffer->owner = NULL;
+		binder_free_buf_clocked(t->to_proc, buffer);
+	}
+	if (t->need_reply)
+		binder_send_failed_reply_clocked(t, BR_DEAD_REPLY);
+	else
+		binder_free_transaction_clocked(t);
+}
+
+/**
+ * binder_release_work_clocked() - drop every work item of @list
+ * @proc: whose list it is
+ * @list: a todo list (thread, proc or node async) being abandoned
+ */
+void binder_release_work_clocked(struct binder_proc *proc,
+				 struct list_head *list)
+{
+	struct binder_work *w;
+
+	while ((w = list_first_entry_or_null(list, struct binder_work,
+					     entry))) {
+		binder_dequeue_work_clocked(w);
+		switch (w->type) {
+		case BINDER_WORK_TRANSACTION:
+			binder_cleanup_transaction_clocked(container_of(w,
+						struct binder_transaction, work));
+			break;
+		case BINDER_WORK_RETURN_ERROR:
+			container_of(w, struct binder_error, work)->cmd = BR_OK;
+			break;
+		case BINDER_WORK_TRANSACTION_COMPLETE:
+		case BINDER_WORK_TRANSACTION_ONEWAY_SPAM_SUSPECT:
+			kfree(w);
+			binder_stats_deleted(BINDER_STAT_TRANSACTION_COMPLETE);
+			break;
+		case BINDER_WORK_DEAD_BINDER_AND_CLEAR:
+		case BINDER_WORK_CLEAR_DEATH_NOTIFICATION:
+			/* no ref owns it any more */
+			kfree(container_of(w, struct binder_ref_death, work));
+			binder_stats_deleted(BINDER_STAT_DEATH);
+			break;
+		case BINDER_WORK_DEAD_BINDER:
+			/* owned by its ref: delivered or dropped with it */
+			break;
+		case BINDER_WORK_NODE:
+			break;
+		}
+	}
+}
+
+/* ---- delivery to the target ---- */
+
+static struct binder_thread *binder_select_thread_clocked(struct binder_proc *proc)
+{
+	struct binder_thread *thread;
+
+	thread = list_first_entry_or_null(&proc->waiting_threads,
+					  struct binder_thread, waiting_entry);
+	if (thread)
+		list_del_init(&thread->waiting_entry);
+	return thread;
+}
+
+/*
+ * Queue @t for @proc: on @thread when the call must go there, else on a
+ * waiting thread or the proc's list; a oneway call to a node that is busy
+ * with one waits on the node.
+ *
+ * Return: 0, or BR_DEAD_REPLY when the target is gone.
+ */
+static u32 binder_proc_transaction_clocked(struct binder_transaction *t,
+					   struct binder_proc *proc,
+					   struct binder_thread *thread)
+{
+	struct binder_node *node = t->buffer->target_node;
+	bool oneway = t->flags & TF_ONE_WAY;
+	bool pending_async = false;
+
+	if (proc->killed || !binder_proc_usable(proc) ||
+	    (thread && thread->released))
+		return BR_DEAD_REPLY;
+
+	if (oneway) {
+		if (node->has_async_transaction)
+			pending_async = true;
+		else
+			node->has_async_transaction = 1;
+	}
+
+	if (!thread && !pending_async)
+		thread = binder_select_thread_clocked(proc);
+
+	if (thread)
+		binder_enqueue_thread_work_clocked(thread, &t->work);
+	else if (!pending_async)
+		binder_enqueue_work_clocked(&t->work, &proc->todo);
+	else
+		binder_enqueue_work_clocked(&t->work, &node->async_todo);
+
+	if (!pending_async) {
+		if (thread)
+			binder_wakeup_thread_clocked(thread);
+		else
+			binder_wakeup_proc_clocked(proc);
+	}
+	return 0;
+}
+
+/* ---- sending ---- */
+
+static int binder_translate_binder(struct binder_proc *proc,
+				   struct binder_thread *thread,
+				   struct binder_proc *target_proc,
+				   struct flat_binder_object *fp)
+{
+	bool strong = fp->hdr.type == BINDER_TYPE_BINDER;
+	struct binder_node *node;
+	u32 desc;
+	int ret;
+
+	node = binder_get_node_clocked(proc, fp->binder);
+	if (!node) {
+		node = binder_new_node_clocked(proc, fp);
+		if (!node)
+			return -ENOMEM;
+	}
+	if (fp->cookie != node->cookie) {
+		binder_user_error("%d:%d sending u%016llx node %d, cookie mismatch %016llx != %016llx\n",
+				  proc->pid, thread->pid, (u64)fp->binder,
+				  node->debug_id, (u64)fp->cookie,
+				  (u64)node->cookie);
+		binder_node_tmpref_clocked(node);
+		binder_node_tmpref_put_clocked(node);
+		return -EINVAL;
+	}
+	if (security_binder_transfer_binder(proc->cred, target_proc->cred))
+		return -EPERM;
+	ret = binder_inc_ref_for_node_clocked(target_proc, node, strong,
+					      &thread->todo, &desc);
+	if (ret)
+		return ret;
+	fp->hdr.type = strong ? BINDER_TYPE_HANDLE : BINDER_TYPE_WEAK_HANDLE;
+	fp->binder = 0;
+	fp->handle = desc;
+	fp->cookie = 0;
+	return 0;
+}
+
+static int binder_translate_handle(struct binder_proc *proc,
+				   struct binder_thread *thread,
+				   struct binder_proc *target_proc,
+				   struct flat_binder_object *fp)
+{
+	bool strong = fp->hdr.type == BINDER_TYPE_HANDLE;
+	struct binder_node *node;
+	struct binder_ref *ref;
+	u32 desc;
+	int ret;
+
+	ref = binder_get_ref_clocked(proc, fp->handle, strong);
+	if (!ref) {
+		binder_user_error("%d:%d got transaction with invalid handle, %u\n",
+				  proc->pid, thread->pid, fp->handle);
+		return -EINVAL;
+	}
+	node = ref->node;
+	if (security_binder_transfer_binder(proc->cred, target_proc->cred))
+		return -EPERM;
+	if (node->proc == target_proc) {
+		fp->hdr.type = strong ? BINDER_TYPE_BINDER :
+					BINDER_TYPE_WEAK_BINDER;
+		fp->binder = node->ptr;
+		fp->cookie = node->cookie;
+		binder_inc_node_clocked(node, strong, false, NULL);
+		return 0;
+	}
+	ret = binder_inc_ref_for_node_clocked(target_proc, node, strong, NULL,
+					      &desc);
+	if (ret)
+		return ret;
+	fp->binder = 0;
+	fp->handle = desc;
+	fp->cookie = 0;
+	return 0;
+}
+
+/*
+ * Translate the objects of a freshly filled @buffer for @target_proc.
+ * Return: 0, or a negative errno; *done says how many objects were
+ * translated (and hold counts) either way.
+ */
+static int binder_translate_objects_clocked(struct binder_proc *proc,
+					    struct binder_thread *thread,
+					    struct binder_proc *target_proc,
+					    struct binder_buffer *buffer,
+					    size_t *done)
+{
+	struct binder_alloc *alloc = &target_proc->alloc;
+	size_t i, count = binder_buffer_object_count(buffer);
+	struct flat_binder_object fp;
+	u64 off_min = 0;
+	int ret;
+
+	*done = 0;
+	for (i = 0; i < count; i++) {
+		size_t size;
+		u64 offset;
+
+		if (binder_get_offset(alloc, buffer, i, &offset))
+			return -EINVAL;
+		size = binder_get_object(alloc, buffer, offset, &fp);
+		if (!size || offset < off_min) {
+			binder_user_error("%d:%d got transaction with invalid offset (%lld, min %lld max %zd) or object.\n",
+					  proc->pid, thread->pid, offset,
+					  off_min, buffer->data_size);
+			return -EINVAL;
+		}
+		off_min = offset + size;
+
+		switch (fp.hdr.type) {
+		case BINDER_TYPE_BINDER:
+		case BINDER_TYPE_WEAK_BINDER:
+			ret = binder_translate_binder(proc, thread, target_proc,
+						      &fp);
+			break;
+		case BINDER_TYPE_HANDLE:
+		case BINDER_TYPE_WEAK_HANDLE:
+			ret = binder_translate_handle(proc, thread, target_proc,
+						      &fp);
+			break;
+		default:
+			/* fd, fd array and pointer objects: not yet */
+			binder_user_error("%d:%d got transaction with unsupported object type %x\n",
+					  proc->pid, thread->pid, fp.hdr.type);
+			ret = -EINVAL;
+			break;
+		}
+		if (ret)
+			return ret;
+		if (binder_alloc_copy_to_buffer(alloc, buffer, offset, &fp,
+						sizeof(fp)))
+			return -EINVAL;
+		*done = i + 1;
+	}
+	return 0;
+}
+
+static struct binder_work *binder_tcomplete_new(void)
+{
+	struct binder_work *w = kzalloc(sizeof(*w), GFP_KERNEL);
+
+	if (!w)
+		return NULL;
+	INIT_LIST_HEAD(&w->entry);
+	w->type = BINDER_WORK_TRANSACTION_COMPLETE;
+	binder_stats_created(BINDER_STAT_TRANSACTION_COMPLETE);
+	return w;
+}
+
+static void binder_tcomplete_free(struct binder_work *w)
+{
+	if (!w)
+		return;
+	kfree(w);
+	binder_stats_deleted(BINDER_STAT_TRANSACTION_COMPLETE);
+}
+
+/* What one send holds while context->lock is dropped */
+struct binder_send {
+	struct binder_proc *target_proc;
+	struct binder_thread *target_thread;
+	struct binder_node *target_node;
+	struct binder_transaction *in_reply_to;
+	u32 return_error;
+	const char *why;
+};
+
+/* Under the lock: find where a reply goes.  Return: 0 or -1 (error set). */
+static int binder_send_reply_target_clocked(struct binder_thread *thread,
+					    struct binder_send *s)
+{
+	struct binder_transaction *in_reply_to = thread->transaction_stack;
+
+	if (!in_reply_to) {
+		s->why = "reply with no transaction stack";
+		return -1;
+	}
+	if (in_reply_to->to_thread != thread) {
+		s->why = "reply with bad transaction stack";
+		return -1;
+	}
+	thread->transaction_stack = in_reply_to->to_parent;
+	in_reply_to->to_thread = NULL;
+	s->in_reply_to = in_reply_to;
+	return 0;
+}
+
+/* Under the lock: find where a call goes.  Return: 0 or -1 (error set). */
+static int binder_send_call_target_clocked(struct binder_proc *proc,
+					   struct binder_thread *thread,
+					   const struct binder_transaction_data *tr,
+					   struct binder_send *s)
+{
+	struct binder_context *context = proc->context;
+	struct binder_node *node;
+
+	if (tr->target.handle) {
+		struct binder_ref *ref;
+
+		ref = binder_get_ref_clocked(proc, tr->target.handle, true);
+		if (!ref) {
+			s->why = "transaction to invalid handle";
+			return -1;
+		}
+		node = ref->node;
+	} else {
+		node = context->mgr_node;
+		if (!node) {
+			s->return_error = BR_DEAD_REPLY;
+			s->why = "no context manager";
+			return -1;
+		}
+		if (node->proc == proc) {
+			s->why = "transaction to context manager from process owning it";
+			return -1;
+		}
+	}
+	if (!node->proc || !binder_proc_usable(node->proc) ||
+	    node->proc->killed) {
+		s->return_error = BR_DEAD_REPLY;
+		s->why = "target node is dead";
+		return -1;
+	}
+	if (WARN_ON_ONCE(node->proc == proc)) {
+		s->why = "transaction to own node";
+		return -1;
+	}
+	if (security_binder_transaction(proc->cred, node->proc->cred) < 0) {
+		s->why = "refused by security module";
+		return -1;
+	}
+	s->target_proc = node->proc;
+	s->target_node = node;
+	/* the buffer's count on its target, and a pin while unlocked */
+	binder_inc_node_clocked(node, true, false, NULL);
+	binder_node_tmpref_clocked(node);
+
+	if (!(tr->flags & TF_ONE_WAY) && thread->transaction_stack) {
+		struct binder_transaction *tmp = thread->transaction_stack;
+
+		if (tmp->to_thread != thread) {
+			s->why = "new transaction with bad transaction stack";
+			return -1;
+		}
+		for (; tmp; tmp = tmp->from_parent) {
+			if (tmp->from && tmp->from->proc == s->target_proc) {
+				s->target_thread = tmp->from;
+				break;
+			}
+		}
+	}
+	return 0;
+}
+
+/**
+ * binder_transaction() - BC_TRANSACTION or BC_REPLY
+ * @proc:   the sender's proc
+ * @thread: the sender
+ * @tr:     the command's payload
+ * @reply:  BC_REPLY
+ *
+ * Failures are reported to userspace as BR_* work (BR_FAILED_REPLY,
+ * BR_DEAD_REPLY), never as an ioctl error.
+ *
+ * Return: 0.
+ */
+int binder_transaction(struct binder_proc *proc, struct binder_thread *thread,
+		       const struct binder_transaction_data *tr, bool reply)
+{
+	struct binder_context *context = proc->context;
+	struct binder_send s = { .return_error = BR_FAILED_REPLY };
+	bool oneway = !reply && (tr->flags & TF_ONE_WAY);
+	struct binder_buffer *buffer = NULL;
+	struct binder_transaction *t;
+	struct binder_work *tcomplete;
+	size_t done = 0;
+	int ret;
+
+	t = binder_transaction_new();
+	tcomplete = binder_tcomplete_new();
+
+	mutex_lock(&context->lock);
+	if (!t || !tcomplete) {
+		s.why = "out of memory";
+		goto err;
+	}
+	if (reply)
+		ret = binder_send_reply_target_clocked(thread, &s);
+	else
+		ret = binder_send_call_target_clocked(proc, thread, tr, &s);
+	if (ret)
+		goto err;
+	if (reply) {
+		s.target_thread = s.in_reply_to->from;
+		if (!s.target_thread) {
+			s.return_error = BR_DEAD_REPLY;
+			s.why = "reply to a dead caller";
+			goto err;
+		}
+		s.target_proc = s.target_thread->proc;
+	}
+	binder_proc_inc_tmpref_clocked(s.target_proc);
+	mutex_unlock(&context->lock);
+
+	/* Fill the buffer in the target's area; this sleeps and faults. */
+	buffer = binder_alloc_new_buf(&s.target_proc->alloc, tr->data_size,
+				      tr->offsets_size, 0, oneway,
+				      current->tgid);
+	if (IS_ERR(buffer)) {
+		ret = PTR_ERR(buffer);
+		buffer = NULL;
+		s.return_error = ret == -ESRCH ? BR_DEAD_REPLY : BR_FAILED_REPLY;
+		s.why = ret == -ESRCH ? "cannot allocate buffer: vma cleared, target dead or dying" :
+			ret == -ENOSPC ? "cannot allocate buffer: no space left" :
+			"cannot allocate buffer";
+		mutex_lock(&context->lock);
+		goto err;
+	}
+	ret = binder_alloc_copy_user_to_buffer(&s.target_proc->alloc, buffer, 0,
+					       u64_to_user_ptr(tr->data.ptr.buffer),
+					       tr->data_size);
+	if (!ret)
+		ret = binder_alloc_copy_user_to_buffer(&s.target_proc->alloc,
+						       buffer,
+						       ALIGN(tr->data_size, sizeof(u64)),
+						       u64_to_user_ptr(tr->data.ptr.offsets),
+						       tr->offsets_size);
+
+	mutex_lock(&context->lock);
+	/* the buffer now holds the node's strong count taken above */
+	buffer->target_node = s.target_node;
+	if (ret) {
+		s.why = "invalid data or offsets pointer";
+		goto err;
+	}
+	if (!IS_ALIGNED(tr->offsets_size, sizeof(binder_size_t))) {
+		s.why = "invalid offsets size";
+		goto err;
+	}
+	if (s.target_proc->killed || !binder_proc_usable(s.target_proc) ||
+	    (s.target_thread && s.target_thread->released) ||
+	    (reply && s.in_reply_to->from != s.target_thread)) {
+		s.return_error = BR_DEAD_REPLY;
+		s.why = "target died";
+		goto err;
+	}
+	if (reply && s.target_thread->transaction_stack != s.in_reply_to) {
+		/* as upstream: the replier gets the error, the call stays */
+		s.in_reply_to = NULL;
+		s.why = "reply to a caller with another transaction on top";
+		goto err;
+	}
+	ret = binder_translate_objects_clocked(proc, thread, s.target_proc,
+					       buffer, &done);
+	if (ret) {
+		s.why = "object translation failed";
+		goto err;
+	}
+
+	t->from_pid = proc->pid;
+	t->from_tid = thread->pid;
+	t->to_proc = s.target_proc;
+	t->code = tr->code;
+	t->flags = tr->flags;
+	t->sender_euid = task_euid(proc->tsk);
+	t->buffer = buffer;
+	buffer->owner = t;
+
+	if (reply) {
+		struct binder_thread *caller = s.target_thread;
+
+		binder_enqueue_thread_work_clocked(thread, tcomplete);
+		binder_pop_transaction_clocked(caller, s.in_reply_to);
+		binder_free_transaction_clocked(s.in_reply_to);
+		binder_enqueue_thread_work_clocked(caller, &t->work);
+		binder_wakeup_thread_clocked(caller);
+	} else if (!oneway) {
+		t->need_reply = 1;
+		t->from = thread;
+		t->from_parent = thread->transaction_stack;
+		thread->transaction_stack = t;
+		binder_enqueue_deferred_thread_work_clocked(thread, tcomplete);
+		if (binder_proc_transaction_clocked(t, s.target_proc,
+						    s.target_thread)) {
+			thread->transaction_stack = t->from_parent;
+			binder_dequeue_work_clocked(tcomplete);
+			t->from = NULL;
+			t->need_reply = 0;
+			s.return_error = BR_DEAD_REPLY;
+			s.why = "target died";
+			goto err_linked;
+		}
+	} else {
+		binder_enqueue_thread_work_clocked(thread, tcomplete);
+		if (binder_proc_transaction_clocked(t, s.target_proc, NULL)) {
+			binder_dequeue_work_clocked(tcomplete);
+			s.return_error = BR_DEAD_REPLY;
+			s.why = "target died";
+			goto err_linked;
+		}
+	}
+	binder_debug(BINDER_DEBUG_TRANSACTION,
+		     "%d:%d %s %d to %d:%d node %d size %lld-%lld\n",
+		     proc->pid, thread->pid, reply ? "BC_REPLY" :
+		     "BC_TRANSACTION", t->debug_id, s.target_proc->pid,
+		     s.target_thread ? s.target_thread->pid : 0,
+		     s.target_node ? s.target_node->debug_id : 0,
+		     (u64)tr->data_size, (u64)tr->offsets_size);
+	if (s.target_node)
+		binder_node_tmpref_put_clocked(s.target_node);
+	binder_proc_dec_tmpref_clocked(s.target_proc);
+	mutex_unlock(&context->lock);
+	return 0;
+
+err_linked:
+	t->buffer = NULL;
+	buffer->owner = NULL;
+err:
+	if (buffer) {
+		binder_buffer_release_clocked(s.target_proc, buffer, done);
+		binder_alloc_free_buf(&s.target_proc->alloc, buffer);
+	} else if (s.target_node) {
+		binder_dec_node_clocked(s.target_node, true, false);
+	}
+	if (s.target_node)
+		binder_node_tmpref_put_clocked(s.target_node);
+	if (s.target_proc)
+		binder_proc_dec_tmpref_clocked(s.target_proc);
+
+	binder_debug(BINDER_DEBUG_FAILED_TRANSACTION,
+		     "%d:%d transaction %s to %d failed, %s, code %u size %lld-%lld\n",
+		     proc->pid, thread->pid, reply ? "reply" : "call",
+		     s.target_proc ? s.target_proc->pid : 0, s.why, tr->code,
+		     (u64)tr->data_size, (u64)tr->offsets_size);
+	if (t)
+		binder_free_transaction_clocked(t);
+	binder_tcomplete_free(tcomplete);
+
+	if (s.in_reply_to) {
+		/* the replier is done; the caller learns of the failure */
+		thread->return_error.cmd = BR_TRANSACTION_COMPLETE;
+		binder_enqueue_thread_work_clocked(thread,
+						   &thread->return_error.work);
+		binder_send_failed_reply_clocked(s.in_reply_to, s.return_error);
+	} else {
+		thread->return_error.cmd = s.return_error;
+		binder_enqueue_thread_work_clocked(thread,
+						   &thread->return_error.work);
+	}
+	mutex_unlock(&context->lock);
+	return 0;
+}
+
+/**
+ * binder_transaction_delivered_clocked() - @thread read @t
+ * @thread: the reader
+ * @t:      a transaction just returned as BR_TRANSACTION or BR_REPLY
+ *
+ * A sync call joins the reader's stack until it replies; anything else is
+ * done with (its buffer is userspace's now).
+ */
+void binder_transaction_delivered_clocked(struct binder_thread *thread,
+					  struct binder_transaction *t)
+{
+	t->buffer->allow_user_free = 1;
+	if (t->buffer->target_node && !(t->flags & TF_ONE_WAY)) {
+		t->to_parent = thread->transaction_stack;
+		t->to_thread = thread;
+		thread->transaction_stack = t;
+	} else {
+		binder_free_transaction_clocked(t);
+	}
+}
+
+/* ---- a proc's death, protocol side ---- */
+
+/**
+ * binder_proc_kill() - everything the proc offered or held goes, now
+ * @proc: a proc whose owner is gone (vma torn down) or whose file was
+ *        released
+ *
+ * Threads leave (calls they served fail with BR_DEAD_REPLY, calls they
+ * sent lose their caller), queued work is dropped (queued calls fail),
+ * nodes die (death notifications go out), refs are dropped, and buffers
+ * userspace held are freed.  Threads and the proc struct stay until the
+ * final release.  Runs once.
+ */
+void binder_proc_kill(struct binder_proc *proc)
+{
+	struct binder_context *context = proc->context;
+	struct binder_ref_death *death, *tmp;
+	struct rb_node *n;
+
+	mutex_lock(&context->lock);
+	if (proc->killed) {
+		mutex_unlock(&context->lock);
+		return;
+	}
+	proc->killed = true;
+
+	for (n = rb_first(&proc->threads); n; n = rb_next(n))
+		binder_thread_release_clocked(rb_entry(n, struct binder_thread,
+						       rb_node));
+	binder_release_work_clocked(proc, &proc->todo);
+	binder_release_nodes_and_refs_clocked(proc);
+	list_for_each_entry_safe(death, tmp, &proc->delivered_death,
+				 work.entry) {
+		binder_dequeue_work_clocked(&death->work);
+		kfree(death);
+		binder_stats_deleted(BINDER_STAT_DEATH);
+	}
+	binder_alloc_free_delivered(&proc->alloc);
+	mutex_unlock(&context->lock);
+	binder_debug(BINDER_DEBUG_OPEN_CLOSE, "%d: protocol state released\n",
+		     proc->pid);
+}

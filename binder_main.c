@@ -87,11 +87,11 @@ static void binder_looper_cmd(struct binder_proc *proc,
 	case BC_REGISTER_LOOPER:
 		if (thread->looper & BINDER_LOOPER_STATE_ENTERED) {
 			thread->looper |= BINDER_LOOPER_STATE_INVALID;
-			binder_user_error("%d:%d ERROR: BC_REGISTER_LOOPER called after BC_ENTER_LOOPER\n",
+			binder_user_error("%d:%d BC_REGISTER_LOOPER after BC_ENTER_LOOPER\n",
 					  proc->pid, thread->pid);
 		} else if (proc->requested_threads == 0) {
 			thread->looper |= BINDER_LOOPER_STATE_INVALID;
-			binder_user_error("%d:%d ERROR: BC_REGISTER_LOOPER called without request\n",
+			binder_user_error("%d:%d BC_REGISTER_LOOPER without request\n",
 					  proc->pid, thread->pid);
 		} else {
 			proc->requested_threads--;
@@ -102,7 +102,7 @@ static void binder_looper_cmd(struct binder_proc *proc,
 	case BC_ENTER_LOOPER:
 		if (thread->looper & BINDER_LOOPER_STATE_REGISTERED) {
 			thread->looper |= BINDER_LOOPER_STATE_INVALID;
-			binder_user_error("%d:%d ERROR: BC_ENTER_LOOPER called after BC_REGISTER_LOOPER\n",
+			binder_user_error("%d:%d BC_ENTER_LOOPER after BC_REGISTER_LOOPER\n",
 					  proc->pid, thread->pid);
 		}
 		thread->looper |= BINDER_LOOPER_STATE_ENTERED;
@@ -366,7 +366,7 @@ retry:
 	thread->looper |= BINDER_LOOPER_STATE_WAITING;
 	if (do_proc_work && !(thread->looper & (BINDER_LOOPER_STATE_REGISTERED |
 						BINDER_LOOPER_STATE_ENTERED)))
-		binder_user_error("%d:%d ERROR: Thread waiting for process work before calling BC_REGISTER_LOOPER or BC_ENTER_LOOPER (state %x)\n",
+		binder_user_error("%d:%d waits for proc work before entering the looper (%x)\n",
 				  proc->pid, thread->pid, thread->looper);
 	if (non_block) {
 		if (!binder_thread_has_work_clocked(thread, do_proc_work))
@@ -379,6 +379,7 @@ retry:
 		goto out;
 
 	for (;;) {
+		struct binder_node *node;
 		struct list_head *list;
 		struct binder_work *w;
 
@@ -439,9 +440,8 @@ retry:
 			break;
 		case BINDER_WORK_NODE:
 			binder_dequeue_work_clocked(w);
-			ret = binder_put_node_work_clocked(proc,
-					container_of(w, struct binder_node, work),
-					&ptr);
+			node = container_of(w, struct binder_node, work);
+			ret = binder_put_node_work_clocked(proc, node, &ptr);
 			if (ret) {
 				list_add(&w->entry, list);
 				goto out;

@@ -102,6 +102,9 @@ struct binder_node *binder_new_node_clocked(struct binder_proc *proc,
 			return node;
 	}
 
+	/* a dead proc offers nothing new */
+	if (proc->killed)
+		return NULL;
 	node = kzalloc(sizeof(*node), GFP_KERNEL);
 	if (!node)
 		return NULL;
@@ -367,6 +370,9 @@ static struct binder_ref *binder_get_ref_for_node_clocked(struct binder_proc *pr
 			return ref;
 	}
 
+	/* nor holds anything new */
+	if (proc->killed)
+		return NULL;
 	ref = kzalloc(sizeof(*ref), GFP_KERNEL);
 	if (!ref)
 		return NULL;
@@ -556,7 +562,7 @@ int binder_request_death_clocked(struct binder_thread *thread, u32 desc,
 		return -EINVAL;
 	}
 	if (ref->death) {
-		binder_user_error("%d:%d BC_REQUEST_DEATH_NOTIFICATION death notification already set\n",
+		binder_user_error("%d:%d BC_REQUEST_DEATH_NOTIFICATION already set\n",
 				  proc->pid, thread->pid);
 		return -EINVAL;
 	}
@@ -589,12 +595,12 @@ int binder_clear_death_clocked(struct binder_thread *thread, u32 desc,
 	}
 	death = ref->death;
 	if (!death) {
-		binder_user_error("%d:%d BC_CLEAR_DEATH_NOTIFICATION death notification not active\n",
+		binder_user_error("%d:%d BC_CLEAR_DEATH_NOTIFICATION not active\n",
 				  proc->pid, thread->pid);
 		return -EINVAL;
 	}
 	if (death->cookie != cookie) {
-		binder_user_error("%d:%d BC_CLEAR_DEATH_NOTIFICATION death notification cookie mismatch %016llx != %016llx\n",
+		binder_user_error("%d:%d BC_CLEAR_DEATH_NOTIFICATION cookie %016llx != %016llx\n",
 				  proc->pid, thread->pid, (u64)death->cookie,
 				  (u64)cookie);
 		return -EINVAL;

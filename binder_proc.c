@@ -205,6 +205,8 @@ static void binder_proc_teardown(struct work_struct *work)
 	binder_proc_kill(proc);
 
 	mutex_lock(&context->lock);
+	/* no ioctl can come any more: release what got in during the kill */
+	binder_proc_release_threads_clocked(proc);
 	proc->freed_ok = true;
 	free_now = !proc->tmp_refs;
 	mutex_unlock(&context->lock);
@@ -494,6 +496,33 @@ void binder_thread_release_clocked(struct binder_thread *thread)
 		binder_send_failed_reply_clocked(send_reply, BR_DEAD_REPLY);
 	}
 	binder_release_work_clocked(thread->proc, &thread->todo);
+}
+
+/**
+ * binder_proc_release_threads_clocked() - every thread of @proc leaves
+ * @proc: a proc being killed or torn down
+ *
+ * A thread may still be created while the proc dies (an ioctl that got in
+ * just before): each pass takes the next thread not yet released.
+ */
+void binder_proc_release_threads_clocked(struct binder_proc *proc)
+{
+	for (;;) {
+		struct binder_thread *thread = NULL;
+		struct rb_node *n;
+
+		spin_lock(&proc->lock);
+		for (n = rb_first(&proc->threads); n; n = rb_next(n)) {
+			thread = rb_entry(n, struct binder_thread, rb_node);
+			if (!thread->released)
+				break;
+			thread = NULL;
+		}
+		spin_unlock(&proc->lock);
+		if (!thread)
+			return;
+		binder_thread_release_clocked(thread);
+	}
 }
 
 /**

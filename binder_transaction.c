@@ -320,6 +320,7 @@ static void binder_cleanup_transaction_clocked(struct binder_transaction *t)
 void binder_release_work_clocked(struct binder_proc *proc,
 				 struct list_head *list)
 {
+	struct binder_transaction *t;
 	struct binder_work *w;
 
 	while ((w = list_first_entry_or_null(list, struct binder_work,
@@ -327,8 +328,8 @@ void binder_release_work_clocked(struct binder_proc *proc,
 		binder_dequeue_work_clocked(w);
 		switch (w->type) {
 		case BINDER_WORK_TRANSACTION:
-			binder_cleanup_transaction_clocked(container_of(w,
-						struct binder_transaction, work));
+			t = container_of(w, struct binder_transaction, work);
+			binder_cleanup_transaction_clocked(t);
 			break;
 		case BINDER_WORK_RETURN_ERROR:
 			container_of(w, struct binder_error, work)->cmd = BR_OK;
@@ -430,7 +431,7 @@ static int binder_translate_binder(struct binder_proc *proc,
 			return -ENOMEM;
 	}
 	if (fp->cookie != node->cookie) {
-		binder_user_error("%d:%d sending u%016llx node %d, cookie mismatch %016llx != %016llx\n",
+		binder_user_error("%d:%d u%016llx node %d cookie %016llx != %016llx\n",
 				  proc->pid, thread->pid, (u64)fp->binder,
 				  node->debug_id, (u64)fp->cookie,
 				  (u64)node->cookie);
@@ -515,7 +516,7 @@ static int binder_translate_objects_clocked(struct binder_proc *proc,
 			return -EINVAL;
 		size = binder_get_object(alloc, buffer, offset, &fp);
 		if (!size || offset < off_min) {
-			binder_user_error("%d:%d got transaction with invalid offset (%lld, min %lld max %zd) or object.\n",
+			binder_user_error("%d:%d bad offset (%lld, min %lld max %zd) or object\n",
 					  proc->pid, thread->pid, offset,
 					  off_min, buffer->data_size);
 			return -EINVAL;
@@ -725,9 +726,9 @@ int binder_transaction(struct binder_proc *proc, struct binder_thread *thread,
 		ret = PTR_ERR(buffer);
 		buffer = NULL;
 		s.return_error = ret == -ESRCH ? BR_DEAD_REPLY : BR_FAILED_REPLY;
-		s.why = ret == -ESRCH ? "cannot allocate buffer: vma cleared, target dead or dying" :
-			ret == -ENOSPC ? "cannot allocate buffer: no space left" :
-			"cannot allocate buffer";
+		s.why = ret == -ESRCH ? "no buffer: vma cleared, target dead or dying" :
+			ret == -ENOSPC ? "no buffer: no space left" :
+			"no buffer";
 		mutex_lock(&context->lock);
 		goto err;
 	}
@@ -904,7 +905,6 @@ void binder_proc_kill(struct binder_proc *proc)
 {
 	struct binder_context *context = proc->context;
 	struct binder_ref_death *death, *tmp;
-	struct rb_node *n;
 
 	mutex_lock(&context->lock);
 	if (proc->killed) {
@@ -913,9 +913,7 @@ void binder_proc_kill(struct binder_proc *proc)
 	}
 	proc->killed = true;
 
-	for (n = rb_first(&proc->threads); n; n = rb_next(n))
-		binder_thread_release_clocked(rb_entry(n, struct binder_thread,
-						       rb_node));
+	binder_proc_release_threads_clocked(proc);
 	binder_release_work_clocked(proc, &proc->todo);
 	binder_release_nodes_and_refs_clocked(proc);
 	list_for_each_entry_safe(death, tmp, &proc->delivered_death,

@@ -457,6 +457,7 @@ void binder_proc_dec_tmpref_clocked(struct binder_proc *proc);
 struct binder_thread *binder_get_thread(struct binder_proc *proc);
 int binder_thread_exit(struct binder_proc *proc, struct binder_thread *thread);
 void binder_thread_release_clocked(struct binder_thread *thread);
+void binder_proc_release_threads_clocked(struct binder_proc *proc);
 bool binder_thread_has_work_clocked(struct binder_thread *thread,
 				    bool do_proc_work);
 bool binder_available_for_proc_work_clocked(struct binder_thread *thread);

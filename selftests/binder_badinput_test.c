@@ -304,15 +304,20 @@ TEST_F(mgr, bad_buffers_fail)
 	struct binder_cmds c;
 	unsigned int i;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		const void *dptr = cases[i].dptr, *optr = cases[i].optr;
+
+		if (!dptr)
+			dptr = &data;
+		if (!optr)
+			optr = cases[i].offs;
+
 		data.a = binder_obj_binder(0xf0, 0, false);
 		data.b = binder_obj_binder(0xf8, 0, false);
 		if (cases[i].type_a)
 			data.a.hdr.type = cases[i].type_a;
 		cmds_reset(&c);
-		raw_txn(&c, cases[i].dptr ?: (void *)&data, sizeof(data),
-			cases[i].optr ?: (void *)cases[i].offs,
-			cases[i].offsets_size);
+		raw_txn(&c, dptr, sizeof(data), optr, cases[i].offsets_size);
 		EXPECT_EQ(BR_FAILED_REPLY, send_then_read(self->fd, &self->r, &c))
 			TH_LOG("%s", cases[i].what);
 	}

@@ -330,7 +330,8 @@ int binder_read_br(struct binder_reader *r, struct binder_br *br,
 			size = _IOC_SIZE(cmd);
 			if (r->pos + sizeof(cmd) + size > r->len) {
 				fprintf(stderr, "# BR %#x truncated\n", cmd);
-				r->pos = r->len = 0;
+				r->pos = 0;
+				r->len = 0;
 				return -EPROTO;
 			}
 			r->pos += sizeof(cmd);
@@ -346,7 +347,8 @@ int binder_read_br(struct binder_reader *r, struct binder_br *br,
 				r->seen[r->nseen++] = cmd;
 			return 0;
 		}
-		r->pos = r->len = 0;
+		r->pos = 0;
+		r->len = 0;
 
 		if (timeout_ms >= 0) {
 			struct pollfd pfd = { .fd = r->fd, .events = POLLIN };
@@ -796,7 +798,7 @@ int binder_sm_add(struct binder_reader *r, binder_uintptr_t ptr,
 		binder_free_buffer(r->fd, br.txn.data.ptr.buffer);
 		return 0;
 	}
-	fprintf(stderr, "# binder_sm_add: %#x\n", ret);
+	fprintf(stderr, "# %s: %#x\n", __func__, ret);
 	return ret < 0 ? ret : -EPROTO;
 }
 
@@ -809,7 +811,7 @@ int64_t binder_sm_get(struct binder_reader *r)
 
 	ret = binder_call(r, 0, BINDER_SM_GET, NULL, 0, &br);
 	if (ret != BR_REPLY) {
-		fprintf(stderr, "# binder_sm_get: %#x\n", ret);
+		fprintf(stderr, "# %s: %#x\n", __func__, ret);
 		return -1;
 	}
 	obj = br_data(&br);

@@ -14,6 +14,8 @@
 #include <linux/pid_namespace.h>
 #include <linux/poll.h>
 #include <linux/sched.h>
+#include <linux/sched/prio.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -34,6 +36,31 @@ struct binder_stats binder_stats;
 
 /* Filled at init, read-only until exit: no lock. */
 static LIST_HEAD(binder_devices);
+
+/**
+ * binder_set_nice() - run the current thread at @nice, as far as allowed
+ * @nice: the wanted nice value
+ *
+ * Without the right to raise its priority that far (can_nice), the thread
+ * gets the best RLIMIT_NICE allows.
+ */
+void binder_set_nice(long nice)
+{
+	long min_nice;
+
+	if (can_nice(current, nice)) {
+		set_user_nice(current, nice);
+		return;
+	}
+	min_nice = rlimit_to_nice(rlimit(RLIMIT_NICE));
+	binder_debug(BINDER_DEBUG_PRIORITY_CAP,
+		     "%d: nice value %ld not allowed use %ld instead\n",
+		     current->pid, nice, min_nice);
+	set_user_nice(current, max(nice, min_nice));
+	if (min_nice <= MAX_NICE)
+		return;
+	binder_user_error("%d RLIMIT_NICE not set\n", current->pid);
+}
 
 static atomic_t binder_last_id;
 
@@ -269,6 +296,14 @@ static u32 binder_fill_transaction_data(struct binder_transaction *t,
 	if (node) {
 		tr->target.ptr = node->ptr;
 		tr->cookie = node->cookie;
+		/* run at the caller's nice, bounded by the node's minimum */
+		t->saved_priority = task_nice(current);
+		if (t->priority < node->min_priority &&
+		    !(t->flags & TF_ONE_WAY))
+			binder_set_nice(t->priority);
+		else if (!(t->flags & TF_ONE_WAY) ||
+			 t->saved_priority > node->min_priority)
+			binder_set_nice(node->min_priority);
 		cmd = BR_TRANSACTION;
 	} else {
 		cmd = BR_REPLY;
@@ -364,6 +399,8 @@ static int binder_thread_read(struct binder_proc *proc,
 retry:
 	do_proc_work = binder_available_for_proc_work_clocked(thread);
 	thread->looper |= BINDER_LOOPER_STATE_WAITING;
+	if (do_proc_work)
+		binder_set_nice(proc->default_priority);
 	if (do_proc_work && !(thread->looper & (BINDER_LOOPER_STATE_REGISTERED |
 						BINDER_LOOPER_STATE_ENTERED)))
 		binder_user_error("%d:%d waits for proc work before entering the looper (%x)\n",

@@ -115,6 +115,7 @@ struct binder_proc *binder_proc_create(struct binder_device *device)
 	proc->tsk = get_task_struct(current->group_leader);
 	proc->pid = current->group_leader->pid;
 	proc->cred = get_cred(current_cred());
+	proc->default_priority = task_nice(current);
 	proc->device = device;
 	proc->state_changed = ktime_get_boottime();
 	INIT_WORK(&proc->teardown_work, binder_proc_teardown);

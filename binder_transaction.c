@@ -597,6 +597,7 @@ static int binder_send_reply_target_clocked(struct binder_thread *thread,
 	}
 	thread->transaction_stack = in_reply_to->to_parent;
 	in_reply_to->to_thread = NULL;
+	binder_set_nice(in_reply_to->saved_priority);
 	s->in_reply_to = in_reply_to;
 	return 0;
 }
@@ -779,6 +780,7 @@ int binder_transaction(struct binder_proc *proc, struct binder_thread *thread,
 	t->code = tr->code;
 	t->flags = tr->flags;
 	t->sender_euid = task_euid(proc->tsk);
+	t->priority = task_nice(current);
 	t->buffer = buffer;
 	buffer->owner = t;
 

@@ -303,6 +303,9 @@ struct binder_ref {
  * @buffer:      the data, in @to_proc's area; NULL once userspace freed it
  * @code, @flags: from binder_transaction_data
  * @sender_euid: the sender's euid, set by the kernel
+ * @priority:    the sender's nice value when it sent
+ * @saved_priority: the handler's nice before it took the call, restored
+ *               when it replies
  *
  * Everything is guarded by context->lock.
  */
@@ -321,6 +324,8 @@ struct binder_transaction {
 	unsigned int code;
 	unsigned int flags;
 	kuid_t sender_euid;
+	long priority;
+	long saved_priority;
 };
 
 /**
@@ -385,6 +390,8 @@ struct binder_thread {
  *                by the vma path
  * @debugfs_entry: binder/proc/<pid> (only the first proc of a pid has one)
  * @alloc:        the buffer allocator of this proc's mapping
+ * @default_priority: the opener's nice value; a thread waiting for proc
+ *                work returns to it
  *
  * Guarded by context->lock:
  * @killed:       nodes, refs, work and buffers are gone (owner dead or
@@ -418,6 +425,7 @@ struct binder_proc {
 	struct work_struct dead_work;
 	struct dentry *debugfs_entry;
 	struct binder_alloc alloc;
+	long default_priority;
 
 	bool killed;
 	int tmp_refs;
@@ -525,6 +533,7 @@ void binder_proc_kill(struct binder_proc *proc);
 
 /* binder_main.c */
 struct binder_proc *binder_proc_from_file(struct file *filp);
+void binder_set_nice(long nice);
 
 /* binder_debugfs.c */
 int binder_debugfs_init(void);

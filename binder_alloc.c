@@ -359,9 +359,16 @@ void binder_alloc_vma_close(struct binder_alloc *alloc,
 
 /* ---- buffers ---- */
 
-/* Sum of the 8-byte aligned parts, or 0 on overflow. */
-static size_t binder_buffer_total(size_t data_size, size_t offsets_size,
-				  size_t extra_size)
+/**
+ * binder_buffer_total() - bytes a buffer of these sizes takes in the area
+ * @data_size:    bytes of data
+ * @offsets_size: bytes of offsets
+ * @extra_size:   bytes of extra space
+ *
+ * Return: the sum of the 8-byte aligned parts (at least 8), 0 on overflow.
+ */
+size_t binder_buffer_total(size_t data_size, size_t offsets_size,
+			   size_t extra_size)
 {
 	size_t total = 0;
 
@@ -731,6 +738,15 @@ size_t binder_alloc_resident(struct binder_alloc *alloc)
 	resident = alloc->resident;
 	mutex_unlock(&alloc->mutex);
 	return resident;
+}
+
+/* debugfs proc/<pid>, ours: "  pages resident: N", "  free async space: N" */
+void binder_alloc_print_state(struct seq_file *m, struct binder_alloc *alloc)
+{
+	mutex_lock(&alloc->mutex);
+	seq_printf(m, "  pages resident: %zu\n", alloc->resident);
+	seq_printf(m, "  free async space: %zu\n", alloc->free_async_space);
+	mutex_unlock(&alloc->mutex);
 }
 
 /* debugfs: upstream's "  buffer N: ADDR size D:O:E STATE" lines */

@@ -38,9 +38,9 @@ static bool selftest_page_in_use_alocked(struct binder_alloc *alloc,
 	for (n = rb_first(&alloc->allocated_buffers); n; n = rb_next(n)) {
 		struct binder_buffer *b = rb_entry(n, struct binder_buffer,
 						   rb_node);
-		size_t size = max_t(size_t, ALIGN(b->data_size, 8) +
-				    ALIGN(b->offsets_size, 8) +
-				    ALIGN(b->extra_size, 8), sizeof(void *));
+		size_t size = binder_buffer_total(b->data_size,
+						  b->offsets_size,
+						  b->extra_size);
 
 		if (b->user_data < addr + PAGE_SIZE &&
 		    b->user_data + size > addr)

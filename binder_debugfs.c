@@ -191,16 +191,6 @@ static void print_binder_lifecycle_plocked(struct seq_file *m,
 		   proc->file ? file_count(proc->file) : 0L);
 }
 
-/* Ours, after the lifecycle: the allocator's state (takes alloc->mutex). */
-static void print_binder_alloc_state(struct seq_file *m,
-				     struct binder_proc *proc)
-{
-	seq_printf(m, "  pages resident: %zu\n",
-		   binder_alloc_resident(&proc->alloc));
-	seq_printf(m, "  free async space: %zu\n",
-		   binder_alloc_free_async_space(&proc->alloc));
-}
-
 static void print_binder_proc(struct seq_file *m, struct binder_proc *proc)
 {
 	struct binder_context *context = proc->context;
@@ -223,7 +213,7 @@ static void print_binder_proc(struct seq_file *m, struct binder_proc *proc)
 						     rb_node_desc));
 	mutex_unlock(&context->lock);
 	binder_alloc_print_buffers(m, &proc->alloc);
-	print_binder_alloc_state(m, proc);
+	binder_alloc_print_state(m, &proc->alloc);
 }
 
 static void print_binder_proc_stats(struct seq_file *m,

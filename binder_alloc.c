@@ -383,14 +383,20 @@ size_t binder_buffer_total(size_t data_size, size_t offsets_size,
 	return max_t(size_t, total, sizeof(void *));
 }
 
-static void binder_alloc_check_spam_alocked(struct binder_alloc *alloc,
+/*
+ * Async space is low (under a tenth of the area): is @pid the one filling
+ * it?  Reported once, until the space recovers.
+ */
+static bool binder_alloc_check_spam_alocked(struct binder_alloc *alloc,
 					    pid_t pid)
 {
 	size_t bytes = 0, count = 0;
 	struct rb_node *n;
 
-	if (alloc->free_async_space >= alloc->area_size / 10)
-		return;
+	if (alloc->free_async_space >= alloc->area_size / 10) {
+		alloc->oneway_spam_detected = false;
+		return false;
+	}
 	for (n = rb_first(&alloc->allocated_buffers); n; n = rb_next(n)) {
 		struct binder_buffer *b = rb_entry(n, struct binder_buffer,
 						   rb_node);
@@ -401,8 +407,15 @@ static void binder_alloc_check_spam_alocked(struct binder_alloc *alloc,
 		}
 	}
 	/* more than 50 buffers or a quarter of the area from one sender */
-	if (count > 50 || bytes > alloc->area_size / 4)
-		alloc->oneway_spam_detected = true;
+	if (count <= 50 && bytes <= alloc->area_size / 4)
+		return false;
+	binder_debug(BINDER_DEBUG_USER_ERROR,
+		     "%d: pid %d spamming oneway? %zd buffers allocated for a total size of %zd\n",
+		     alloc->pid, pid, count, bytes);
+	if (alloc->oneway_spam_detected)
+		return false;
+	alloc->oneway_spam_detected = true;
+	return true;
 }
 
 /**
@@ -505,13 +518,15 @@ struct binder_buffer *binder_alloc_new_buf(struct binder_alloc *alloc,
 	buffer->offsets_size = offsets_size;
 	buffer->extra_size = extra_size;
 	buffer->async = is_async;
+	buffer->oneway_spam_suspect = 0;
 	buffer->allow_user_free = 0;
 	buffer->pid = pid;
 	buffer->owner = NULL;
 	buffer->target_node = NULL;
 	if (is_async) {
 		alloc->free_async_space -= size + sizeof(struct binder_buffer);
-		binder_alloc_check_spam_alocked(alloc, pid);
+		buffer->oneway_spam_suspect =
+			binder_alloc_check_spam_alocked(alloc, pid);
 	}
 	mutex_unlock(&alloc->mutex);
 	mmap_read_unlock(mm);

@@ -37,6 +37,7 @@ struct binder_node;
  * @free:         not allocated
  * @async:        allocated for a oneway transaction (counts against the
  *                async half of the area)
+ * @oneway_spam_suspect: its sender was found filling the async space
  * @allow_user_free: userspace may BC_FREE_BUFFER it (delivered to it)
  * @user_data:    where the buffer starts, as a user address
  * @data_size:    bytes of transaction data
@@ -58,6 +59,7 @@ struct binder_buffer {
 	struct rb_node rb_node;
 	unsigned int free:1;
 	unsigned int async:1;
+	unsigned int oneway_spam_suspect:1;
 	unsigned int allow_user_free:1;
 	unsigned long user_data;
 	size_t data_size;
@@ -100,8 +102,8 @@ struct binder_alloc_page {
  * @pages:       one entry per page of the area
  * @resident:    how many of @pages have a page
  * @no_vma_logged: the "no vma" condition was reported once already
- * @oneway_spam_detected: a sender filled the async space (reported by
- *               the protocol code when BINDER_ENABLE_ONEWAY_SPAM_DETECTION)
+ * @oneway_spam_detected: a sender filling the async space was reported
+ *               (buffer->oneway_spam_suspect); reset when space recovers
  * @pid:         owner's pid, for messages
  */
 struct binder_alloc {

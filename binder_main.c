@@ -463,11 +463,13 @@ retry:
 			break;
 		}
 		case BINDER_WORK_TRANSACTION_COMPLETE:
-		case BINDER_WORK_TRANSACTION_ONEWAY_SPAM_SUSPECT:
-			if (binder_put_cmd(&ptr, w->type ==
-					   BINDER_WORK_TRANSACTION_COMPLETE ?
-					   BR_TRANSACTION_COMPLETE :
-					   BR_ONEWAY_SPAM_SUSPECT)) {
+		case BINDER_WORK_TRANSACTION_ONEWAY_SPAM_SUSPECT: {
+			u32 cmd = BR_TRANSACTION_COMPLETE;
+
+			if (proc->oneway_spam_detection &&
+			    w->type == BINDER_WORK_TRANSACTION_ONEWAY_SPAM_SUSPECT)
+				cmd = BR_ONEWAY_SPAM_SUSPECT;
+			if (binder_put_cmd(&ptr, cmd)) {
 				ret = -EFAULT;
 				goto out;
 			}
@@ -475,6 +477,7 @@ retry:
 			kfree(w);
 			binder_stats_deleted(BINDER_STAT_TRANSACTION_COMPLETE);
 			break;
+		}
 		case BINDER_WORK_NODE:
 			binder_dequeue_work_clocked(w);
 			node = container_of(w, struct binder_node, work);
@@ -720,6 +723,19 @@ static long binder_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 	case BINDER_SET_CONTEXT_MGR_EXT:
 		ret = binder_ioctl_set_ctx_mgr(proc, cmd, ubuf);
 		break;
+	case BINDER_ENABLE_ONEWAY_SPAM_DETECTION: {
+		u32 enable;
+
+		if (copy_from_user(&enable, ubuf, sizeof(enable))) {
+			ret = -EFAULT;
+			break;
+		}
+		mutex_lock(&proc->context->lock);
+		proc->oneway_spam_detection = !!enable;
+		mutex_unlock(&proc->context->lock);
+		ret = 0;
+		break;
+	}
 	case BINDER_GET_NODE_DEBUG_INFO:
 		ret = binder_ioctl_node_debug_info(proc, ubuf);
 		break;

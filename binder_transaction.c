@@ -809,6 +809,9 @@ int binder_transaction(struct binder_proc *proc, struct binder_thread *thread,
 			goto err_linked;
 		}
 	} else {
+		if (buffer->oneway_spam_suspect)
+			tcomplete->type =
+				BINDER_WORK_TRANSACTION_ONEWAY_SPAM_SUSPECT;
 		binder_enqueue_thread_work_clocked(thread, tcomplete);
 		if (binder_proc_transaction_clocked(t, s.target_proc, NULL)) {
 			binder_dequeue_work_clocked(tcomplete);

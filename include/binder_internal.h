@@ -403,6 +403,8 @@ struct binder_thread {
  * @todo:         work for any thread of the proc
  * @waiting_threads: threads waiting for proc work
  * @delivered_death: BR_DEAD_BINDERs not yet acknowledged
+ * @oneway_spam_detection: BINDER_ENABLE_ONEWAY_SPAM_DETECTION: this proc
+ *                is told BR_ONEWAY_SPAM_SUSPECT when it floods a target
  * @max_threads:  BINDER_SET_MAX_THREADS value
  * @requested_threads, @requested_threads_started: BR_SPAWN_LOOPER
  *                accounting
@@ -436,6 +438,7 @@ struct binder_proc {
 	struct list_head todo;
 	struct list_head waiting_threads;
 	struct list_head delivered_death;
+	bool oneway_spam_detection;
 	u32 max_threads;
 	int requested_threads;
 	int requested_threads_started;

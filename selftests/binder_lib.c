@@ -456,8 +456,9 @@ int binder_transact(struct binder_reader *r, uint32_t handle, uint32_t code,
 			return ret;
 		switch (reply->cmd) {
 		case BR_TRANSACTION_COMPLETE:
+		case BR_ONEWAY_SPAM_SUSPECT:	/* a oneway's completion, flagged */
 			if (flags & TF_ONE_WAY)
-				return BR_TRANSACTION_COMPLETE;
+				return reply->cmd;
 			break;
 		case BR_REPLY:
 		case BR_DEAD_REPLY:

@@ -736,6 +736,16 @@ static long binder_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 		ret = 0;
 		break;
 	}
+	case BINDER_GET_EXTENDED_ERROR: {
+		struct binder_extended_error ee;
+
+		mutex_lock(&proc->context->lock);
+		ee = thread->ee;
+		binder_set_extended_error(&thread->ee, 0, BR_OK, 0);
+		mutex_unlock(&proc->context->lock);
+		ret = copy_to_user(ubuf, &ee, sizeof(ee)) ? -EFAULT : 0;
+		break;
+	}
 	case BINDER_GET_NODE_DEBUG_INFO:
 		ret = binder_ioctl_node_debug_info(proc, ubuf);
 		break;

@@ -444,6 +444,7 @@ struct binder_thread *binder_get_thread(struct binder_proc *proc)
 	INIT_LIST_HEAD(&thread->reply_error.work.entry);
 	thread->reply_error.work.type = BINDER_WORK_RETURN_ERROR;
 	thread->reply_error.cmd = BR_OK;
+	thread->ee.command = BR_OK;
 	init_waitqueue_head(&thread->wait);
 
 	spin_lock(&proc->lock);

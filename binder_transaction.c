@@ -578,6 +578,7 @@ struct binder_send {
 	struct binder_node *target_node;
 	struct binder_transaction *in_reply_to;
 	u32 return_error;
+	int param;
 	const char *why;
 };
 
@@ -589,10 +590,12 @@ static int binder_send_reply_target_clocked(struct binder_thread *thread,
 
 	if (!in_reply_to) {
 		s->why = "reply with no transaction stack";
+		s->param = -EPROTO;
 		return -1;
 	}
 	if (in_reply_to->to_thread != thread) {
 		s->why = "reply with bad transaction stack";
+		s->param = -EPROTO;
 		return -1;
 	}
 	thread->transaction_stack = in_reply_to->to_parent;
@@ -617,6 +620,7 @@ static int binder_send_call_target_clocked(struct binder_proc *proc,
 		ref = binder_get_ref_clocked(proc, tr->target.handle, true);
 		if (!ref) {
 			s->why = "transaction to invalid handle";
+			s->param = -EINVAL;
 			return -1;
 		}
 		node = ref->node;
@@ -625,10 +629,12 @@ static int binder_send_call_target_clocked(struct binder_proc *proc,
 		if (!node) {
 			s->return_error = BR_DEAD_REPLY;
 			s->why = "no context manager";
+			s->param = -EINVAL;
 			return -1;
 		}
 		if (node->proc == proc) {
 			s->why = "transaction to context manager from process owning it";
+			s->param = -EINVAL;
 			return -1;
 		}
 	}
@@ -636,14 +642,17 @@ static int binder_send_call_target_clocked(struct binder_proc *proc,
 	    node->proc->killed) {
 		s->return_error = BR_DEAD_REPLY;
 		s->why = "target node is dead";
+		s->param = -EINVAL;
 		return -1;
 	}
 	if (WARN_ON_ONCE(node->proc == proc)) {
 		s->why = "transaction to own node";
+		s->param = -EINVAL;
 		return -1;
 	}
 	if (security_binder_transaction(proc->cred, node->proc->cred) < 0) {
 		s->why = "refused by security module";
+		s->param = -EPERM;
 		return -1;
 	}
 	s->target_proc = node->proc;
@@ -657,6 +666,7 @@ static int binder_send_call_target_clocked(struct binder_proc *proc,
 
 		if (tmp->to_thread != thread) {
 			s->why = "new transaction with bad transaction stack";
+			s->param = -EPROTO;
 			return -1;
 		}
 		for (; tmp; tmp = tmp->from_parent) {
@@ -691,14 +701,18 @@ int binder_transaction(struct binder_proc *proc, struct binder_thread *thread,
 	struct binder_transaction *t;
 	struct binder_work *tcomplete;
 	size_t done = 0;
+	int debug_id;
 	int ret;
 
 	t = binder_transaction_new();
 	tcomplete = binder_tcomplete_new();
+	debug_id = t ? t->debug_id : 0;
 
 	mutex_lock(&context->lock);
+	binder_set_extended_error(&thread->ee, debug_id, BR_OK, 0);
 	if (!t || !tcomplete) {
 		s.why = "out of memory";
+		s.param = -ENOMEM;
 		goto err;
 	}
 	if (reply)
@@ -727,6 +741,7 @@ int binder_transaction(struct binder_proc *proc, struct binder_thread *thread,
 		ret = PTR_ERR(buffer);
 		buffer = NULL;
 		s.return_error = ret == -ESRCH ? BR_DEAD_REPLY : BR_FAILED_REPLY;
+		s.param = ret;
 		s.why = ret == -ESRCH ? "no buffer: vma cleared, target dead or dying" :
 			ret == -ENOSPC ? "no buffer: no space left" :
 			"no buffer";
@@ -748,10 +763,12 @@ int binder_transaction(struct binder_proc *proc, struct binder_thread *thread,
 	buffer->target_node = s.target_node;
 	if (ret) {
 		s.why = "invalid data or offsets pointer";
+		s.param = -EFAULT;
 		goto err;
 	}
 	if (!IS_ALIGNED(tr->offsets_size, sizeof(binder_size_t))) {
 		s.why = "invalid offsets size";
+		s.param = -EINVAL;
 		goto err;
 	}
 	if (s.target_proc->killed || !binder_proc_usable(s.target_proc) ||
@@ -765,11 +782,13 @@ int binder_transaction(struct binder_proc *proc, struct binder_thread *thread,
 		/* as upstream: the replier gets the error, the call stays */
 		s.in_reply_to = NULL;
 		s.why = "reply to a caller with another transaction on top";
+		s.param = -EPROTO;
 		goto err;
 	}
 	ret = binder_translate_objects_clocked(proc, thread, s.target_proc,
 					       buffer, &done);
 	if (ret) {
+		s.param = ret;
 		s.why = "object translation failed";
 		goto err;
 	}
@@ -858,12 +877,19 @@ err:
 	binder_tcomplete_free(tcomplete);
 
 	if (s.in_reply_to) {
+		struct binder_thread *caller = s.in_reply_to->from;
+
 		/* the replier is done; the caller learns of the failure */
+		if (caller && caller->ee.command == BR_OK)
+			binder_set_extended_error(&caller->ee, debug_id,
+						  s.return_error, s.param);
 		thread->return_error.cmd = BR_TRANSACTION_COMPLETE;
 		binder_enqueue_thread_work_clocked(thread,
 						   &thread->return_error.work);
 		binder_send_failed_reply_clocked(s.in_reply_to, s.return_error);
 	} else {
+		binder_set_extended_error(&thread->ee, debug_id, s.return_error,
+					  s.param);
 		thread->return_error.cmd = s.return_error;
 		binder_enqueue_thread_work_clocked(thread,
 						   &thread->return_error.work);

@@ -344,6 +344,7 @@ struct binder_transaction {
  * @transaction_stack: innermost transaction this thread sends or serves
  * @return_error: an error for this thread's last command
  * @reply_error:  the error a failed sync call gets as its reply
+ * @ee:           BINDER_GET_EXTENDED_ERROR: the last transaction's outcome
  * @wait:         where the thread sleeps in read and poll
  * @released:     left the proc (BINDER_THREAD_EXIT or teardown)
  * @rcu:          the thread is freed after a grace period, so that a
@@ -363,6 +364,7 @@ struct binder_thread {
 	struct binder_transaction *transaction_stack;
 	struct binder_error return_error;
 	struct binder_error reply_error;
+	struct binder_extended_error ee;
 	wait_queue_head_t wait;
 	bool released;
 	struct rcu_head rcu;
@@ -454,6 +456,14 @@ enum {
 };
 
 int binder_new_debug_id(void);
+
+static inline void binder_set_extended_error(struct binder_extended_error *ee,
+					     u32 id, u32 command, s32 param)
+{
+	ee->id = id;
+	ee->command = command;
+	ee->param = param;
+}
 
 /* binder_proc.c: the two lifetimes, threads and waiting */
 extern struct mutex binder_procs_lock;

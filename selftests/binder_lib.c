@@ -835,3 +835,270 @@ int64_t binder_sm_get(struct binder_reader *r)
 	}
 	return handle;
 }
+
+/* Lifecycle and allocator helpers */
+
+int64_t binder_now_ms(void)
+{
+	return now_ms();
+}
+
+/* server_main(), with a mapping of map_size bytes */
+static void server_main_map(struct binder_server *s, pid_t parent,
+			    size_t map_size)
+{
+	struct server_thread st = { .s = s, .looper_cmd = BC_ENTER_LOOPER };
+	int ret = 0;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(1);
+	s->fd = binder_open_dev(s->dev, 0);
+	if (s->fd < 0)
+		ret = errno;
+	if (!ret) {
+		s->map = mmap(NULL, map_size, PROT_READ, MAP_PRIVATE, s->fd, 0);
+		if (s->map == MAP_FAILED)
+			ret = errno;
+	}
+	if (!ret && (s->flags & BINDER_SERVER_CTX_MGR))
+		ret = -binder_become_context_manager(s->fd);
+	if (!ret && s->max_threads &&
+	    ioctl(s->fd, BINDER_SET_MAX_THREADS, &s->max_threads))
+		ret = errno;
+	binder_server_event(s, 0, ret);
+	if (ret)
+		_exit(2);
+	if (s->flags & BINDER_SERVER_NO_LOOP)
+		for (;;)
+			pause();
+	server_loop(&st);
+}
+
+int binder_server_start_map(struct binder_server *s, size_t map_size)
+{
+	struct binder_event ev;
+	struct pollfd pfd;
+	int p[2];
+	pid_t parent = getpid();
+
+	if (!s->dev)
+		s->dev = BINDER_DEV;
+	if (pipe2(p, O_CLOEXEC))
+		return -errno;
+	s->pid = fork();
+	if (s->pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return -errno;
+	}
+	if (s->pid == 0) {
+		close(p[0]);
+		s->event_wr = p[1];
+		fcntl(p[1], F_SETFL, O_NONBLOCK);
+		server_main_map(s, parent, map_size);
+		_exit(0);
+	}
+	close(p[1]);
+	s->events = p[0];
+	s->event_wr = -1;
+	pfd.fd = s->events;
+	pfd.events = POLLIN;
+	if (poll(&pfd, 1, 5000) != 1 ||
+	    read(s->events, &ev, sizeof(ev)) != sizeof(ev)) {
+		binder_server_stop(s);
+		return -ETIMEDOUT;
+	}
+	if (ev.cmd != 0 || ev.arg != 0) {
+		binder_server_stop(s);
+		return ev.arg ? -(int)ev.arg : -EPROTO;
+	}
+	return 0;
+}
+
+int binder_server_wait_any(struct binder_server *s, const uint32_t *cmds,
+			   size_t n, uint32_t *got, uint64_t *arg,
+			   int timeout_ms)
+{
+	int64_t end = now_ms() + timeout_ms;
+
+	for (;;) {
+		struct pollfd pfd = { .fd = s->events, .events = POLLIN };
+		int64_t left = end - now_ms();
+		struct binder_event ev;
+		size_t i;
+
+		if (poll(&pfd, 1, left < 0 ? 0 : left) != 1)
+			return -ETIMEDOUT;
+		if (read(s->events, &ev, sizeof(ev)) != sizeof(ev))
+			return -EPIPE;
+		for (i = 0; i < n; i++) {
+			if (ev.cmd != cmds[i])
+				continue;
+			if (got)
+				*got = ev.cmd;
+			if (arg)
+				*arg = ev.arg;
+			return 0;
+		}
+	}
+}
+
+int binder_proc_stats(pid_t pid, struct binder_proc_stats *st)
+{
+	static char buf[262144];
+	char head[32], *p, *end;
+
+	if (binder_read_file(BINDER_DEBUGFS "/stats", buf, sizeof(buf)) < 0)
+		return -1;
+	snprintf(head, sizeof(head), "\nproc %d\n", pid);
+	p = strstr(buf, head);
+	if (!p)
+		return -1;
+	p += strlen(head);
+	end = strstr(p, "\nproc ");
+	if (end)
+		*end = '\0';
+	memset(st, 0, sizeof(*st));
+	st->free_async_space = -1;
+	st->pages_active = st->pages_lru = st->pages_free = -1;
+	for (p = strtok(p, "\n"); p; p = strtok(NULL, "\n")) {
+		sscanf(p, "  threads: %d", &st->threads);
+		sscanf(p, "  free async space %ld", &st->free_async_space);
+		sscanf(p, "  nodes: %d", &st->nodes);
+		sscanf(p, "  pages: %d:%d:%d", &st->pages_active,
+		       &st->pages_lru, &st->pages_free);
+	}
+	return st->pages_active < 0 ? -1 : 0;
+}
+
+long binder_proc_value(pid_t pid, const char *prefix)
+{
+	static char buf[65536];
+	size_t len = strlen(prefix);
+	const char *line;
+
+	if (binder_read_proc(pid, buf, sizeof(buf)) < 0)
+		return -1;
+	for (line = buf; line && *line; line = strchr(line, '\n')) {
+		if (*line == '\n')
+			line++;
+		if (!strncmp(line, prefix, len))
+			return strtol(line + len, NULL, 10);
+	}
+	return -1;
+}
+
+long binder_objects_count(const char *name)
+{
+	char buf[1024], *line, *save = NULL;
+	size_t len = strlen(name);
+
+	if (binder_read_file(BINDER_DEBUGFS "/objects", buf, sizeof(buf)) < 0)
+		return -1;
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		if (!strncmp(line, name, len) && line[len] == ' ')
+			return strtol(line + len + 1, NULL, 10);
+	return -1;
+}
+
+int binder_drop_caches(int what)
+{
+	char c = '0' + what;
+	int fd, ret = 0;
+
+	fd = open("/proc/sys/vm/drop_caches", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, &c, 1) != 1)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+int binder_kmsg_open(void)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd >= 0)
+		lseek(fd, 0, SEEK_END);
+	return fd;
+}
+
+int binder_kmsg_count(int fd, const char * const *needles, size_t n)
+{
+	char rec[2048];
+	int count = 0;
+
+	for (;;) {
+		ssize_t len = read(fd, rec, sizeof(rec) - 1);
+		size_t i;
+		bool all = true;
+
+		if (len < 0 && errno == EPIPE)
+			continue;	/* records were overwritten: go on */
+		if (len <= 0)
+			break;
+		rec[len] = '\0';
+		for (i = 0; i < n && all; i++)
+			all = !needles[i] || strstr(rec, needles[i]);
+		count += all;
+	}
+	return count;
+}
+
+static const char * const binder_object_names[BINDER_OBJECT_KINDS] = {
+	"proc", "thread", "node", "ref", "death", "transaction",
+	"transaction_complete",
+};
+
+int binder_objects_snapshot(struct binder_objects *o)
+{
+	static char buf[65536];
+	char *line, *save = NULL;
+
+	memset(o, 0, sizeof(*o));
+	if (binder_read_file(BINDER_DEBUGFS "/stats", buf, sizeof(buf)) < 0)
+		return -1;
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char name[64];
+		int active, total, i;
+
+		if (!strncmp(line, "proc ", 5))
+			break;
+		if (sscanf(line, "%63[^:]: active %d total %d",
+			   name, &active, &total) != 3)
+			continue;
+		for (i = 0; i < BINDER_OBJECT_KINDS; i++)
+			if (!strcmp(name, binder_object_names[i]))
+				o->active[i] = active;
+	}
+	return 0;
+}
+
+int binder_wait_objects_back(const struct binder_objects *base, int timeout_ms)
+{
+	int64_t end = now_ms() + timeout_ms;
+	struct binder_objects now;
+	int i;
+
+	for (;;) {
+		bool back = !binder_objects_snapshot(&now);
+
+		for (i = 0; back && i < BINDER_OBJECT_KINDS; i++)
+			back = now.active[i] <= base->active[i];
+		if (back)
+			return 0;
+		if (now_ms() > end)
+			break;
+		usleep(20000);
+	}
+	for (i = 0; i < BINDER_OBJECT_KINDS; i++)
+		if (now.active[i] > base->active[i])
+			fprintf(stderr, "# %s: %d live, %d before\n",
+				binder_object_names[i], now.active[i],
+				base->active[i]);
+	return -1;
+}

@@ -269,4 +269,62 @@ int binder_sm_add(struct binder_reader *r, binder_uintptr_t ptr,
 /* the handle, or -1 if there is none or the call failed (logged) */
 int64_t binder_sm_get(struct binder_reader *r);
 
+/* ---- Lifecycle and allocator helpers (binder_{seed,alloc_txn,race}_test) ---- */
+
+/* binder_server_start(), but the server maps map_size bytes. */
+int binder_server_start_map(struct binder_server *s, size_t map_size);
+
+/*
+ * Wait for the first server event that is one of cmds[0..n); 0 and *got
+ * (and *arg), or -ETIMEDOUT.  Other events are dropped.
+ */
+int binder_server_wait_any(struct binder_server *s, const uint32_t *cmds,
+			   size_t n, uint32_t *got, uint64_t *arg,
+			   int timeout_ms);
+
+/* The per-proc block of binder/stats, as both drivers print it. */
+struct binder_proc_stats {
+	int threads;
+	long free_async_space;
+	int nodes;
+	int pages_active, pages_lru, pages_free;	/* "  pages: A:L:F" */
+};
+
+/* 0 and *st for the first "proc <pid>" block of binder/stats, else -1 */
+int binder_proc_stats(pid_t pid, struct binder_proc_stats *st);
+
+/* The number after "prefix" on a line of binder/proc/<pid>; -1 if none */
+long binder_proc_value(pid_t pid, const char *prefix);
+
+/* A count of our binder/objects ("page", "buffer", ...); -1 if none */
+long binder_objects_count(const char *name);
+
+/* echo what > /proc/sys/vm/drop_caches; 0 or -errno */
+int binder_drop_caches(int what);
+
+/*
+ * The kernel log from now on: binder_kmsg_open() skips what is there;
+ * binder_kmsg_count() reads what came since and counts the records that
+ * contain every string of needles[0..n) (NULL entries ignored).
+ */
+int binder_kmsg_open(void);
+int binder_kmsg_count(int fd, const char * const *needles, size_t n);
+
+/* Milliseconds of CLOCK_MONOTONIC */
+int64_t binder_now_ms(void);
+
+/*
+ * The global live object counts of binder/stats (both drivers), to check
+ * that a test leaves nothing behind even when an earlier one did.
+ */
+#define BINDER_OBJECT_KINDS 7	/* proc thread node ref death transaction transaction_complete */
+struct binder_objects {
+	int active[BINDER_OBJECT_KINDS];
+};
+
+/* 0 and *o, or -1 */
+int binder_objects_snapshot(struct binder_objects *o);
+/* Wait until no count is above base's; 0, or -1 (what is left, logged) */
+int binder_wait_objects_back(const struct binder_objects *base, int timeout_ms);
+
 #endif /* _BINDER_LIB_H */

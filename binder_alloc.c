@@ -455,9 +455,9 @@ struct binder_buffer *binder_alloc_new_buf(struct binder_alloc *alloc,
 	vma = alloc->mapped ? vma_lookup(mm, alloc->area) : NULL;
 	if (!vma) {
 		if (!alloc->no_vma_logged) {
+			/* once per proc: its own limit, never dropped */
 			alloc->no_vma_logged = true;
-			pr_info_ratelimited("%d: binder_alloc_buf, no vma\n",
-					    alloc->pid);
+			pr_info("%d: binder_alloc_buf, no vma\n", alloc->pid);
 		}
 		ret = -ESRCH;
 		goto err;

@@ -242,6 +242,16 @@ void binder_inc_node_clocked(struct binder_node *node, bool strong,
 void binder_dec_node_clocked(struct binder_node *node, bool strong,
 			     bool internal)
 {
+	/*
+	 * A dead node's local counts were dropped when its owner died
+	 * (binder_node_release_clocked); a holder giving one back later,
+	 * such as a sender that lost the race with the death, has nothing
+	 * left to drop.
+	 */
+	if (!node->proc && !internal) {
+		binder_node_check_clocked(node);
+		return;
+	}
 	if (strong) {
 		if (internal)
 			node->internal_strong_refs--;

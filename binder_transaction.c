@@ -184,7 +184,8 @@ static void binder_free_buf_clocked(struct binder_proc *proc,
 		t->buffer = NULL;
 		buffer->owner = NULL;
 	}
-	if (buffer->async && node && node->proc == proc) {
+	/* a dying proc drops its queues: nothing moves up any more */
+	if (buffer->async && node && node->proc == proc && !proc->killed) {
 		struct binder_work *w;
 
 		w = list_first_entry_or_null(&node->async_todo,

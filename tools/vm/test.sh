@@ -10,6 +10,10 @@
 # kernel report on the console, a crash or a timeout.
 #
 #   test.sh [--kernels "6.1 6.12 debug"] [--lanes "ours reference"]
+#           [--tests GLOB] [--modargs "debug_mask=0x7ff"]
+#
+# --tests runs only the selftest binaries matching GLOB (e.g. 'binder_race*');
+# --modargs adds insmod parameters (debugging one failure).
 #
 # Logs: build/<kernel>/<lane>/{console,results}.log
 set -euo pipefail
@@ -20,12 +24,17 @@ build=$top/build
 cache=${BINDER_LANE_CACHE:-/var/cache/binder-lane}
 kernels="6.1 6.12 debug"
 lanes="ours reference"
+tests='*_test'
+modargs=
 
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernels) kernels=$2; shift 2 ;;
 	--lanes) lanes=$2; shift 2 ;;
-	*) echo "usage: $0 [--kernels LIST] [--lanes LIST]" >&2; exit 2 ;;
+	--tests) tests=$2; shift 2 ;;
+	--modargs) modargs=$2; shift 2 ;;
+	*) echo "usage: $0 [--kernels LIST] [--lanes LIST] [--tests GLOB] [--modargs ARGS]" >&2
+	   exit 2 ;;
 	esac
 done
 
@@ -85,8 +94,9 @@ run_lane() { # KERNEL LANE
 	cp /bin/busybox "$root/bin/busybox"
 	cp "$vm/init.sh" "$root/init"
 	cp "$vm/objects-zero.sh" "$root/lane/"
-	cp "$build/$k/selftests/"*_test "$root/tests/"
-	echo "LANE=$lane" >"$root/lane/env"
+	# shellcheck disable=SC2086 # $tests is a glob
+	cp "$build/$k/selftests/"$tests "$root/tests/"
+	printf 'LANE=%s\nMODARGS="%s"\n' "$lane" "$modargs" >"$root/lane/env"
 	case $lane in
 	ours)
 		cp "$build/$k/module/binder_linux.ko" "$root/lane/" ;;

@@ -293,9 +293,23 @@ static int stats_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(stats);
 
+/* Every live transaction, where it is queued or whose stack holds it. */
 static int transactions_show(struct seq_file *m, void *unused)
 {
+	struct binder_device *device;
+
 	seq_puts(m, "binder transactions:\n");
+	list_for_each_entry(device, &binder_devices, entry) {
+		struct binder_context *context = &device->context;
+		struct binder_transaction *t;
+
+		mutex_lock(&context->lock);
+		list_for_each_entry(t, &context->transactions, context_entry) {
+			seq_printf(m, "context %s", context->name);
+			print_binder_transaction(m, ":", t);
+		}
+		mutex_unlock(&context->lock);
+	}
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(transactions);

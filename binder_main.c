@@ -35,7 +35,7 @@ MODULE_PARM_DESC(debug_mask, "BINDER_DEBUG_* bits of what to log");
 struct binder_stats binder_stats;
 
 /* Filled at init, read-only until exit: no lock. */
-static LIST_HEAD(binder_devices);
+LIST_HEAD(binder_devices);
 
 /**
  * binder_set_nice() - run the current thread at @nice, as far as allowed
@@ -879,6 +879,7 @@ static int binder_device_create(const char *name)
 		return -ENOMEM;
 	memcpy(device->name, name, len + 1);
 	mutex_init(&device->context.lock);
+	INIT_LIST_HEAD(&device->context.transactions);
 	device->context.name = device->name;
 	device->misc.minor = MISC_DYNAMIC_MINOR;
 	device->misc.name = device->name;
@@ -952,9 +953,10 @@ err_alloc:
 
 static void __exit binder_exit(void)
 {
+	/* debugfs readers walk the devices: remove it first */
+	binder_debugfs_exit();
 	binder_devices_destroy();
 	binder_proc_exit();
-	binder_debugfs_exit();
 	binder_alloc_module_exit();
 }
 

@@ -33,6 +33,7 @@ static struct binder_transaction *binder_transaction_new(void)
 		return NULL;
 	t->debug_id = binder_new_debug_id();
 	INIT_LIST_HEAD(&t->work.entry);
+	INIT_LIST_HEAD(&t->context_entry);
 	t->work.type = BINDER_WORK_TRANSACTION;
 	binder_stats_created(BINDER_STAT_TRANSACTION);
 	return t;
@@ -40,6 +41,7 @@ static struct binder_transaction *binder_transaction_new(void)
 
 void binder_free_transaction_clocked(struct binder_transaction *t)
 {
+	list_del(&t->context_entry);
 	if (t->buffer)
 		t->buffer->owner = NULL;
 	kfree(t);
@@ -711,6 +713,8 @@ int binder_transaction(struct binder_proc *proc, struct binder_thread *thread,
 
 	mutex_lock(&context->lock);
 	binder_set_extended_error(&thread->ee, debug_id, BR_OK, 0);
+	if (t)
+		list_add_tail(&t->context_entry, &context->transactions);
 	if (!t || !tcomplete) {
 		s.why = "out of memory";
 		s.param = -ENOMEM;

@@ -139,9 +139,11 @@ struct binder_node;
  * @mgr_uid:    euid of the first context manager; later ones must match
  * @mgr_uid_set: @mgr_uid is valid                                (@lock)
  * @name:       the device name, for messages
+ * @transactions: every live transaction of the device         (@lock)
  */
 struct binder_context {
 	struct mutex lock;	/* see the kernel-doc above */
+	struct list_head transactions;
 	struct binder_node *mgr_node;
 	kuid_t mgr_uid;
 	bool mgr_uid_set;
@@ -292,6 +294,7 @@ struct binder_ref {
  * struct binder_transaction - one call or reply in flight
  * @debug_id:    unique id
  * @work:        BINDER_WORK_TRANSACTION on the target's todo
+ * @context_entry: in context->transactions (debugfs "transactions")
  * @from:        sending thread of a sync call, NULL for oneway and replies
  *               and once the sender is gone
  * @from_pid, @from_tid: who sent it (messages and debugfs)
@@ -312,6 +315,7 @@ struct binder_ref {
 struct binder_transaction {
 	int debug_id;
 	struct binder_work work;
+	struct list_head context_entry;
 	struct binder_thread *from;
 	pid_t from_pid;
 	pid_t from_tid;
@@ -545,6 +549,7 @@ void binder_transaction_delivered_clocked(struct binder_thread *thread,
 void binder_proc_kill(struct binder_proc *proc);
 
 /* binder_main.c */
+extern struct list_head binder_devices;
 struct binder_proc *binder_proc_from_file(struct file *filp);
 void binder_set_nice(long nice);
 

@@ -10,5 +10,8 @@ bad=$(awk '/^proc /{exit} / active / && $3 != 0' $d/stats)
 if [ -r $d/objects ]; then
 	bad="$bad$(awk '$2 != 0' $d/objects)"
 fi
-[ -n "$1" ] && [ -n "$bad" ] && echo "live objects: $bad"
+if [ -n "$1" ] && [ -n "$bad" ]; then
+	echo "live objects: $bad"
+	cat $d/transactions
+fi
 [ -z "$bad" ]

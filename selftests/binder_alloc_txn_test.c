@@ -195,7 +195,8 @@ static const size_t sizes[] = {
 	32, 131072, 2048, 6000, 64, 20000, 4096, 9, 24576, 1000,
 	70000, 4000, 8, 12000, 300, 4096, 50000, 16, 33000, 120000,
 };
-#define NBUF ((int)(sizeof(sizes) / sizeof(sizes[0])))
+
+#define NBUF ((int)ARRAY_SIZE(sizes))
 #define NMORE 10
 
 FIXTURE(alloc)

@@ -961,7 +961,9 @@ int binder_proc_stats(pid_t pid, struct binder_proc_stats *st)
 		*end = '\0';
 	memset(st, 0, sizeof(*st));
 	st->free_async_space = -1;
-	st->pages_active = st->pages_lru = st->pages_free = -1;
+	st->pages_active = -1;
+	st->pages_lru = -1;
+	st->pages_free = -1;
 	for (p = strtok(p, "\n"); p; p = strtok(NULL, "\n")) {
 		sscanf(p, "  threads: %d", &st->threads);
 		sscanf(p, "  free async space %ld", &st->free_async_space);

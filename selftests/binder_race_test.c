@@ -273,7 +273,8 @@ static void *sender_main(void *arg)
 		switch (ret) {
 		case BR_REPLY:
 			binder_free_buffer(sd->fd, br.txn.data.ptr.buffer);
-			/* fall through */
+			dead_in_a_row = 0;
+			break;
 		case BR_TRANSACTION_COMPLETE:
 			dead_in_a_row = 0;
 			break;
@@ -328,7 +329,10 @@ static void large_txns_vs_target(struct __test_metadata *_metadata,
 		for (i = 0; i < NSENDERS; i++) {
 			sd[i].fd = fd;
 			sd[i].seed = round * 16 + i;
-			sd[i].bad = sd[i].calls = sd[i].dead = sd[i].failed = 0;
+			sd[i].bad = 0;
+			sd[i].calls = 0;
+			sd[i].dead = 0;
+			sd[i].failed = 0;
 			ASSERT_EQ(0, pthread_create(&sd[i].thread, NULL,
 						    sender_main, &sd[i]));
 		}

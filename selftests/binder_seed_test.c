@@ -193,7 +193,7 @@ static bool lifecycle_says(pid_t pid, const char *what)
 	if (!line)
 		return false;
 	*strchrnul(line, '\n') = '\0';
-	return strstr(line, what) != NULL;
+	return strstr(line, what);
 }
 
 /* Wait until binder/proc/<pid> is gone; true if it went */

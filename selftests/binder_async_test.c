@@ -217,4 +217,22 @@ TEST_F(mgr, oneway_nodes_independent)
 	EXPECT_EQ(0, wait_got(&self->s, &self->log, GOT(NODE_B, CODE_Q2), T));
 }
 
+FIXTURE(last)
+{
+};
+
+FIXTURE_SETUP(last)
+{
+}
+
+FIXTURE_TEARDOWN(last)
+{
+}
+
+/* Everything above is gone once its processes are: no live objects. */
+TEST_F(last, no_objects_left)
+{
+	EXPECT_EQ(0, binder_wait_objects_zero(5000));
+}
+
 TEST_HARNESS_MAIN

@@ -280,4 +280,22 @@ TEST_F(mgr, read_from_read_consumed)
 		TH_LOG("caller status %#x", status);
 }
 
+FIXTURE(last)
+{
+};
+
+FIXTURE_SETUP(last)
+{
+}
+
+FIXTURE_TEARDOWN(last)
+{
+}
+
+/* Everything above is gone once its processes are: no live objects. */
+TEST_F(last, no_objects_left)
+{
+	EXPECT_EQ(0, binder_wait_objects_zero(5000));
+}
+
 TEST_HARNESS_MAIN

@@ -55,7 +55,7 @@ struct caller {
 	int queued;	/* a byte comes back once the call is queued */
 };
 
-static void caller_main(int go, int queued)
+static void caller_main(int go, int queued, uint32_t id)
 {
 	struct binder_cmds c = { .len = 0 };
 	struct binder_reader r;
@@ -69,17 +69,21 @@ static void caller_main(int go, int queued)
 	fd = binder_open_mapped_dev(BINDER_DEV, 0, &map);
 	if (fd < 0)
 		_exit(10);
-	cmd_txn(&c, BC_TRANSACTION, 0, 7, 0, "poll", 4, NULL, 0);
+	cmd_txn(&c, BC_TRANSACTION, 0, 7, 0, &id, sizeof(id), NULL, 0);
 	/* the write returns once the call is queued for the manager */
 	if (binder_write_cmds(fd, &c, NULL) || write(queued, "q", 1) != 1)
 		_exit(11);
 	binder_reader_init(&r, fd);
 	if (binder_read_until(&r, BR_REPLY, &br, 5 * T))
 		_exit(12);
+	/* a reply with data must be ours: our id back */
+	if (br.txn.data_size && (br.txn.data_size != sizeof(id) ||
+				 memcmp(br_data(&br), &id, sizeof(id))))
+		_exit(13);
 	_exit(0);
 }
 
-static int caller_fork(struct caller *cl)
+static int caller_fork(struct caller *cl, uint32_t id)
 {
 	int go[2], queued[2];
 
@@ -94,7 +98,7 @@ static int caller_fork(struct caller *cl)
 	if (cl->pid == 0) {
 		close(go[1]);
 		close(queued[0]);
-		caller_main(go[0], queued[1]);
+		caller_main(go[0], queued[1], id);
 	}
 	close(go[0]);
 	close(queued[1]);
@@ -131,11 +135,16 @@ static void caller_stop(struct caller *cl)
 	close(cl->queued);
 }
 
-/* Read everything there is into buf (one BINDER_WRITE_READ); read_consumed */
+/*
+ * Read everything there is into buf (one BINDER_WRITE_READ); read_consumed.
+ * Waits (poll) at most T first, so a silent driver fails instead of hanging.
+ */
 static long read_all(int fd, uint32_t *buf, size_t size)
 {
 	struct binder_write_read bwr;
 
+	if (!poll_in(fd, T))
+		return -ETIMEDOUT;
 	if (binder_write_read(fd, NULL, 0, buf, size, &bwr))
 		return -errno;
 	return bwr.read_consumed;
@@ -150,8 +159,8 @@ FIXTURE(mgr)
 
 FIXTURE_SETUP(mgr)
 {
-	ASSERT_EQ(0, caller_fork(&self->cl[0]));
-	ASSERT_EQ(0, caller_fork(&self->cl[1]));
+	ASSERT_EQ(0, caller_fork(&self->cl[0], 0xca110));
+	ASSERT_EQ(0, caller_fork(&self->cl[1], 0xca111));
 	self->fd = binder_open_mapped_dev(BINDER_DEV, 0, &self->map);
 	ASSERT_LE(0, self->fd);
 	ASSERT_EQ(0, binder_become_context_manager(self->fd));
@@ -192,7 +201,7 @@ TEST_F(mgr, poll_looper)
 	EXPECT_EQ(0, poll_in(self->fd, 0));
 	EXPECT_EQ(0, poll_in(self->fd, 100));
 
-	ASSERT_EQ(0, binder_reply(self->fd, tr->data.ptr.buffer, 0, "r", 1,
+	ASSERT_EQ(0, binder_reply(self->fd, tr->data.ptr.buffer, 0, NULL, 0,
 				  NULL, 0));
 	EXPECT_EQ(POLLIN, poll_in(self->fd, T));
 	n = read_all(self->fd, buf, sizeof(buf));
@@ -258,7 +267,7 @@ TEST_F(mgr, epoll_looper)
 	EXPECT_EQ(0, epoll_wait(ep, &out, 1, 0));
 	EXPECT_EQ(0, epoll_wait(ep, &out, 1, 100));
 
-	ASSERT_EQ(0, binder_reply(self->fd, tr->data.ptr.buffer, 0, "r", 1,
+	ASSERT_EQ(0, binder_reply(self->fd, tr->data.ptr.buffer, 0, NULL, 0,
 				  NULL, 0));
 	EXPECT_EQ(1, epoll_wait(ep, &out, 1, T));
 	n = read_all(self->fd, buf, sizeof(buf));
@@ -315,6 +324,44 @@ TEST_F(mgr, readable_until_all_read)
 }
 
 /*
+ * One transaction per read: with two calls queued and room for both, a
+ * read returns one BR_TRANSACTION; each reply (echoing the request's
+ * data) goes to its own caller.
+ */
+TEST_F(mgr, one_transaction_per_read)
+{
+	uint32_t buf[128];
+	const struct binder_transaction_data *tr = (const void *)&buf[2];
+	int i;
+	long n;
+
+	ASSERT_EQ(0, binder_send_u32(self->fd, BC_ENTER_LOOPER));
+	ASSERT_EQ(0, caller_go(&self->cl[0]));
+	ASSERT_EQ(0, caller_go(&self->cl[1]));
+	for (i = 0; i < 2; i++) {
+		n = read_all(self->fd, buf, sizeof(buf));
+		/* BR_TRANSACTION_COMPLETE of the first reply may come alone */
+		if (n == 2 * sizeof(uint32_t) &&
+		    buf[1] == BR_TRANSACTION_COMPLETE)
+			n = read_all(self->fd, buf, sizeof(buf));
+		ASSERT_LE(2 * sizeof(uint32_t) + sizeof(*tr), n);
+		if (buf[1] == BR_TRANSACTION_COMPLETE) {
+			memmove(&buf[1], &buf[2], n - 2 * sizeof(uint32_t));
+			n -= sizeof(uint32_t);
+		}
+		EXPECT_EQ(2 * sizeof(uint32_t) + sizeof(*tr), n);
+		ASSERT_EQ(BR_TRANSACTION, buf[1]);
+		ASSERT_EQ(sizeof(uint32_t), tr->data_size);
+		ASSERT_EQ(0, binder_reply(self->fd, 0, 0,
+					  (void *)(uintptr_t)tr->data.ptr.buffer,
+					  sizeof(uint32_t), NULL, 0));
+		EXPECT_EQ(0, binder_free_buffer(self->fd, tr->data.ptr.buffer));
+	}
+	EXPECT_EQ(0, caller_wait(&self->cl[0]));
+	EXPECT_EQ(0, caller_wait(&self->cl[1]));
+}
+
+/*
  * Closing any fd of the binder file (here a dup; a forked child's exit
  * does the same) flushes it: every thread of the proc must return to user
  * space, so an idle looper becomes readable and its read returns BR_NOOP
@@ -354,6 +401,24 @@ TEST(new_thread_readable_once)
 	EXPECT_EQ(0, poll_in(fd, 0));
 	EXPECT_EQ(0, poll_in(fd, 100));
 	close(fd);
+}
+
+FIXTURE(last)
+{
+};
+
+FIXTURE_SETUP(last)
+{
+}
+
+FIXTURE_TEARDOWN(last)
+{
+}
+
+/* Everything above is gone once its processes are: no live objects. */
+TEST_F(last, no_objects_left)
+{
+	EXPECT_EQ(0, binder_wait_objects_zero(5000));
 }
 
 TEST_HARNESS_MAIN

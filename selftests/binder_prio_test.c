@@ -445,4 +445,22 @@ TEST_F(prio, unprivileged_clamped_to_rlimit)
 	EXPECT_EQ(0, (int)arg - NICE_BIAS);
 }
 
+FIXTURE(last)
+{
+};
+
+FIXTURE_SETUP(last)
+{
+}
+
+FIXTURE_TEARDOWN(last)
+{
+}
+
+/* Everything above is gone once its processes are: no live objects. */
+TEST_F(last, no_objects_left)
+{
+	EXPECT_EQ(0, binder_wait_objects_zero(5000));
+}
+
 TEST_HARNESS_MAIN

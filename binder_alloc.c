@@ -463,7 +463,7 @@ struct binder_buffer *binder_alloc_new_buf(struct binder_alloc *alloc,
 		goto err;
 	}
 	if (is_async &&
-	    alloc->free_async_space < size + sizeof(struct binder_buffer)) {
+	    alloc->free_async_space < size) {
 		binder_debug(BINDER_DEBUG_USER_ERROR,
 			     "%d: binder_alloc_buf size %zd failed, no async space left\n",
 			     alloc->pid, size);
@@ -524,7 +524,7 @@ struct binder_buffer *binder_alloc_new_buf(struct binder_alloc *alloc,
 	buffer->owner = NULL;
 	buffer->target_node = NULL;
 	if (is_async) {
-		alloc->free_async_space -= size + sizeof(struct binder_buffer);
+		alloc->free_async_space -= size;
 		buffer->oneway_spam_suspect =
 			binder_alloc_check_spam_alocked(alloc, pid);
 	}
@@ -580,7 +580,7 @@ void binder_alloc_free_buf(struct binder_alloc *alloc,
 	mutex_lock(&alloc->mutex);
 	size = binder_buffer_size_alocked(alloc, buffer);
 	if (buffer->async)
-		alloc->free_async_space += size + sizeof(struct binder_buffer);
+		alloc->free_async_space += size;
 	binder_pages_put_alocked(alloc, buffer->user_data,
 				 buffer->user_data + size);
 	rb_erase(&buffer->rb_node, &alloc->allocated_buffers);

@@ -226,10 +226,10 @@ static int selftest_async(struct binder_alloc *alloc, size_t async)
 			break;
 		b->owner = first;	/* chain them through owner */
 		first = b;
-		taken += PAGE_SIZE + sizeof(*b);
+		taken += PAGE_SIZE;
 	}
-	if (PTR_ERR(b) != -ENOSPC || taken > async ||
-	    async - taken >= PAGE_SIZE + sizeof(*b)) {
+	/* as upstream (since 6.1.y): a buffer costs its size, no header */
+	if (PTR_ERR(b) != -ENOSPC || taken != async) {
 		pr_err("async: took %zu of %zu, stopped with %ld\n",
 		       taken, async, PTR_ERR(b));
 		ret = -EIO;

@@ -103,11 +103,12 @@ static void print_binder_cmd_counts(struct seq_file *m, atomic_t *counts,
 static void print_binder_transaction(struct seq_file *m, const char *prefix,
 				     struct binder_transaction *t)
 {
-	seq_printf(m, "%s %d: from %d:%d to %d:%d code %x flags %x r%d",
+	seq_printf(m, "%s %d: from %d:%d%s to %d:%d code %x flags %x r%d%s",
 		   prefix, t->debug_id, t->from_pid, t->from_tid,
+		   t->from ? "" : " (gone)",
 		   t->to_proc ? t->to_proc->pid : 0,
 		   t->to_thread ? t->to_thread->pid : 0, t->code, t->flags,
-		   t->need_reply);
+		   t->need_reply, list_empty(&t->work.entry) ? "" : " queued");
 	if (t->buffer)
 		seq_printf(m, " size %zd:%zd data %lx", t->buffer->data_size,
 			   t->buffer->offsets_size, t->buffer->user_data);

@@ -448,7 +448,10 @@ retry:
 			}
 			binder_dequeue_work_clocked(w);
 			binder_transaction_delivered_clocked(thread, t);
-			break;
+			/* one call or reply per read, as upstream */
+			if (list == &thread->todo && list_empty(&thread->todo))
+				thread->process_todo = false;
+			goto done;
 		}
 		case BINDER_WORK_RETURN_ERROR: {
 			struct binder_error *e;
@@ -516,6 +519,7 @@ retry:
 			thread->process_todo = false;
 	}
 
+done:
 	*consumed = ptr - start;
 	if (proc->requested_threads == 0 &&
 	    list_empty(&proc->waiting_threads) &&

@@ -35,6 +35,14 @@ void binder_enqueue_thread_work_clocked(struct binder_thread *thread,
 					struct binder_work *work)
 {
 	binder_enqueue_work_clocked(work, &thread->todo);
+	/*
+	 * A thread that polls and queues work for itself (its own
+	 * BR_TRANSACTION_COMPLETE) is woken: (e)poll only learns of work
+	 * through the wait queue.
+	 */
+	if ((thread->looper & BINDER_LOOPER_STATE_POLL) &&
+	    thread->pid == current->pid && !thread->process_todo)
+		wake_up_interruptible_sync(&thread->wait);
 	thread->process_todo = true;
 }
 

@@ -965,11 +965,14 @@ int binder_proc_stats(pid_t pid, struct binder_proc_stats *st)
 	st->pages_lru = -1;
 	st->pages_free = -1;
 	for (p = strtok(p, "\n"); p; p = strtok(NULL, "\n")) {
-		sscanf(p, "  threads: %d", &st->threads);
-		sscanf(p, "  free async space %ld", &st->free_async_space);
-		sscanf(p, "  nodes: %d", &st->nodes);
-		sscanf(p, "  pages: %d:%d:%d", &st->pages_active,
-		       &st->pages_lru, &st->pages_free);
+		if (sscanf(p, "  threads: %d", &st->threads) == 1 ||
+		    sscanf(p, "  free async space %ld",
+			   &st->free_async_space) == 1 ||
+		    sscanf(p, "  nodes: %d", &st->nodes) == 1)
+			continue;
+		if (sscanf(p, "  pages: %d:%d:%d", &st->pages_active,
+			   &st->pages_lru, &st->pages_free) != 3)
+			continue;
 	}
 	return st->pages_active < 0 ? -1 : 0;
 }

@@ -440,7 +440,7 @@ TEST_F(seed, munmap_by_owner)
 TEST_F(seed, no_vma_logged_once)
 {
 	char needle[64];
-	const char *no_vma[] = { needle };
+	const char *no_vma;
 	struct binder_br br;
 	int kmsg, i, n;
 
@@ -456,7 +456,8 @@ TEST_F(seed, no_vma_logged_once)
 		ASSERT_EQ(BR_DEAD_REPLY, binder_transact(&self->r, 0, 1, TF_ONE_WAY,
 							 NULL, 0, NULL, 0, &br));
 	}
-	n = binder_kmsg_count(kmsg, no_vma, 1);
+	no_vma = needle;
+	n = binder_kmsg_count(kmsg, &no_vma, 1);
 	close(kmsg);
 	if (!binder_is_ours()) {
 		TH_LOG("reference: %d \"no vma\" lines for 60 failed calls", n);

@@ -614,13 +614,21 @@ struct binder_buffer *binder_alloc_prepare_to_free(struct binder_alloc *alloc,
 	return buffer;
 }
 
+enum binder_copy_dir {
+	BINDER_COPY_TO_BUFFER,		/* kernel memory -> buffer */
+	BINDER_COPY_FROM_BUFFER,	/* buffer -> kernel memory */
+	BINDER_COPY_USER_TO_BUFFER,	/* sender's memory -> buffer */
+};
+
 /*
- * Copy between a kernel buffer and the pages of an allocated buffer.  The
- * pages stay resident while the buffer is allocated.
+ * Copy between the pages of an allocated buffer and @kbuf or @ubuf.  The
+ * pages stay resident while the buffer is allocated, so no lock is needed
+ * and a user copy may fault.
  */
 static int binder_alloc_copy(struct binder_alloc *alloc,
 			     struct binder_buffer *buffer, size_t offset,
-			     void *kbuf, size_t bytes, bool to_buffer)
+			     void *kbuf, const void __user *ubuf, size_t bytes,
+			     enum binder_copy_dir dir)
 {
 	size_t limit = binder_buffer_total(buffer->data_size,
 					   buffer->offsets_size,
@@ -631,16 +639,29 @@ static int binder_alloc_copy(struct binder_alloc *alloc,
 	while (bytes) {
 		unsigned long addr = buffer->user_data + offset;
 		struct binder_alloc_page *p = binder_alloc_page_at(alloc, addr);
-		size_t in_page = offset_in_page(addr);
-		size_t chunk = min_t(size_t, bytes, PAGE_SIZE - in_page);
-		void *kaddr = kmap_local_page(p->page);
+		size_t chunk = min_t(size_t, bytes,
+				     PAGE_SIZE - offset_in_page(addr));
+		void *kaddr = kmap_local_page(p->page) + offset_in_page(addr);
+		int ret = 0;
 
-		if (to_buffer)
-			memcpy(kaddr + in_page, kbuf, chunk);
-		else
-			memcpy(kbuf, kaddr + in_page, chunk);
+		switch (dir) {
+		case BINDER_COPY_TO_BUFFER:
+			memcpy(kaddr, kbuf, chunk);
+			kbuf += chunk;
+			break;
+		case BINDER_COPY_FROM_BUFFER:
+			memcpy(kbuf, kaddr, chunk);
+			kbuf += chunk;
+			break;
+		case BINDER_COPY_USER_TO_BUFFER:
+			if (copy_from_user(kaddr, ubuf, chunk))
+				ret = -EFAULT;
+			ubuf += chunk;
+			break;
+		}
 		kunmap_local(kaddr);
-		kbuf += chunk;
+		if (ret)
+			return ret;
 		offset += chunk;
 		bytes -= chunk;
 	}
@@ -651,22 +672,22 @@ int binder_alloc_copy_to_buffer(struct binder_alloc *alloc,
 				struct binder_buffer *buffer, size_t offset,
 				const void *src, size_t bytes)
 {
-	return binder_alloc_copy(alloc, buffer, offset, (void *)src, bytes,
-				 true);
+	return binder_alloc_copy(alloc, buffer, offset, (void *)src, NULL,
+				 bytes, BINDER_COPY_TO_BUFFER);
 }
 
 int binder_alloc_copy_from_buffer(struct binder_alloc *alloc, void *dest,
 				  struct binder_buffer *buffer, size_t offset,
 				  size_t bytes)
 {
-	return binder_alloc_copy(alloc, buffer, offset, dest, bytes, false);
+	return binder_alloc_copy(alloc, buffer, offset, dest, NULL, bytes,
+				 BINDER_COPY_FROM_BUFFER);
 }
 
 /**
  * binder_alloc_copy_user_to_buffer() - fill part of a buffer from userspace
  * @alloc:  the buffer's allocator
- * @buffer: an allocated buffer (its pages stay resident while allocated,
- *          so no lock is needed and the copy may fault)
+ * @buffer: an allocated buffer
  * @offset: where in the buffer
  * @from:   the sender's memory
  * @bytes:  how much
@@ -678,29 +699,8 @@ int binder_alloc_copy_user_to_buffer(struct binder_alloc *alloc,
 				     size_t offset, const void __user *from,
 				     size_t bytes)
 {
-	size_t limit = binder_buffer_total(buffer->data_size,
-					   buffer->offsets_size,
-					   buffer->extra_size);
-
-	if (offset > limit || bytes > limit - offset)
-		return -EINVAL;
-	while (bytes) {
-		unsigned long addr = buffer->user_data + offset;
-		struct binder_alloc_page *p = binder_alloc_page_at(alloc, addr);
-		size_t in_page = offset_in_page(addr);
-		size_t chunk = min_t(size_t, bytes, PAGE_SIZE - in_page);
-		void *kaddr = kmap_local_page(p->page);
-		unsigned long left;
-
-		left = copy_from_user(kaddr + in_page, from, chunk);
-		kunmap_local(kaddr);
-		if (left)
-			return -EFAULT;
-		from += chunk;
-		offset += chunk;
-		bytes -= chunk;
-	}
-	return 0;
+	return binder_alloc_copy(alloc, buffer, offset, NULL, from, bytes,
+				 BINDER_COPY_USER_TO_BUFFER);
 }
 
 /**

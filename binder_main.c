@@ -441,6 +441,23 @@ retry:
 			u32 cmd;
 
 			t = container_of(w, struct binder_transaction, work);
+			if (binder_apply_fd_fixups_clocked(t)) {
+				bool is_reply = !t->buffer->target_node;
+
+				binder_dequeue_work_clocked(w);
+				binder_fail_delivery_clocked(t);
+				if (is_reply && binder_put_cmd(&ptr,
+							       BR_FAILED_REPLY)) {
+					ret = -EFAULT;
+					goto out;
+				}
+				if (is_reply)
+					goto done;
+				if (list == &thread->todo &&
+				    list_empty(&thread->todo))
+					thread->process_todo = false;
+				continue;
+			}
 			cmd = binder_fill_transaction_data(t, &tr);
 			if (binder_put_cmd_data(&ptr, cmd, &tr, sizeof(tr))) {
 				ret = -EFAULT;

@@ -17,6 +17,8 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cred.h>
+#include <linux/fdtable.h>
+#include <linux/file.h>
 #include <linux/pid_namespace.h>
 #include <linux/sched.h>
 #include <linux/security.h>
@@ -34,13 +36,29 @@ static struct binder_transaction *binder_transaction_new(void)
 	t->debug_id = binder_new_debug_id();
 	INIT_LIST_HEAD(&t->work.entry);
 	INIT_LIST_HEAD(&t->context_entry);
+	INIT_LIST_HEAD(&t->fd_fixups);
 	t->work.type = BINDER_WORK_TRANSACTION;
 	binder_stats_created(BINDER_STAT_TRANSACTION);
 	return t;
 }
 
+/* Files not handed to the receiver go back; reserved fds are unreserved. */
+static void binder_free_fd_fixups(struct binder_transaction *t)
+{
+	struct binder_txn_fd_fixup *fixup, *tmp;
+
+	list_for_each_entry_safe(fixup, tmp, &t->fd_fixups, entry) {
+		if (fixup->target_fd >= 0)
+			put_unused_fd(fixup->target_fd);
+		fput(fixup->file);
+		list_del(&fixup->entry);
+		kfree(fixup);
+	}
+}
+
 void binder_free_transaction_clocked(struct binder_transaction *t)
 {
+	binder_free_fd_fixups(t);
 	list_del(&t->context_entry);
 	if (t->buffer)
 		t->buffer->owner = NULL;
@@ -68,13 +86,22 @@ static size_t binder_object_size(u32 type)
 	return 0;
 }
 
+/* Any object a buffer may hold, as read from it */
+union binder_object {
+	struct binder_object_header hdr;
+	struct flat_binder_object fbo;
+	struct binder_fd_object fdo;
+	struct binder_buffer_object bbo;
+	struct binder_fd_array_object fdao;
+};
+
 /*
- * Read the object at @offset of @buffer into @obj (at most sizeof(*obj)).
+ * Read the object at @offset of @buffer into @obj.
  * Return: its size, or 0 when no valid object fits there.
  */
 static size_t binder_get_object(struct binder_alloc *alloc,
 				struct binder_buffer *buffer, u64 offset,
-				struct flat_binder_object *obj)
+				union binder_object *obj)
 {
 	size_t data_size = buffer->data_size, size;
 	u32 type;
@@ -119,9 +146,7 @@ static void binder_buffer_release_clocked(struct binder_proc *proc,
 					  struct binder_buffer *buffer,
 					  size_t count)
 {
-	struct binder_flat_object_view {
-		struct flat_binder_object fp;
-	} obj;
+	union binder_object obj;
 	size_t i;
 
 	if (buffer->target_node) {
@@ -134,21 +159,21 @@ static void binder_buffer_release_clocked(struct binder_proc *proc,
 		bool strong;
 
 		if (binder_get_offset(&proc->alloc, buffer, i, &offset) ||
-		    !binder_get_object(&proc->alloc, buffer, offset, &obj.fp)) {
+		    !binder_get_object(&proc->alloc, buffer, offset, &obj)) {
 			pr_err_ratelimited("%d: release: bad object at index %zu\n",
 					   proc->pid, i);
 			continue;
 		}
-		strong = obj.fp.hdr.type == BINDER_TYPE_BINDER ||
-			 obj.fp.hdr.type == BINDER_TYPE_HANDLE;
-		switch (obj.fp.hdr.type) {
+		strong = obj.hdr.type == BINDER_TYPE_BINDER ||
+			 obj.hdr.type == BINDER_TYPE_HANDLE;
+		switch (obj.hdr.type) {
 		case BINDER_TYPE_BINDER:
 		case BINDER_TYPE_WEAK_BINDER:
-			node = binder_get_node_clocked(proc, obj.fp.binder);
+			node = binder_get_node_clocked(proc, obj.fbo.binder);
 			if (!node) {
 				pr_err_ratelimited("%d: release: bad node %016llx\n",
 						   proc->pid,
-						   (u64)obj.fp.binder);
+						   (u64)obj.fbo.binder);
 				break;
 			}
 			binder_dec_node_clocked(node, strong, false);
@@ -156,12 +181,17 @@ static void binder_buffer_release_clocked(struct binder_proc *proc,
 		case BINDER_TYPE_HANDLE:
 		case BINDER_TYPE_WEAK_HANDLE:
 			if (binder_update_ref_for_handle_clocked(proc,
-								 obj.fp.handle,
+								 obj.fbo.handle,
 								 false, strong))
 				pr_err_ratelimited("%d: release: bad handle %u\n",
-						   proc->pid, obj.fp.handle);
+						   proc->pid, obj.fbo.handle);
 			break;
 		default:
+			/*
+			 * BINDER_TYPE_FD: the receiver owns the fd once
+			 * delivered (userspace closes it), and an undelivered
+			 * file is dropped with its transaction's fixups.
+			 */
 			break;
 		}
 	}
@@ -494,6 +524,49 @@ static int binder_translate_handle(struct binder_proc *proc,
 }
 
 /*
+ * A file for the receiver: checked and referenced now, installed as an fd
+ * by the receiving thread when it reads the transaction.
+ */
+static int binder_translate_fd(struct binder_proc *proc,
+			       struct binder_thread *thread,
+			       struct binder_proc *target_proc,
+			       struct binder_transaction *t, bool accept_fds,
+			       u32 fd, size_t fd_offset)
+{
+	struct binder_txn_fd_fixup *fixup;
+	struct file *file;
+	int ret;
+
+	if (!accept_fds) {
+		binder_user_error("%d:%d transaction with fd %u, target does not allow fds\n",
+				  proc->pid, thread->pid, fd);
+		return -EPERM;
+	}
+	file = fget(fd);
+	if (!file) {
+		binder_user_error("%d:%d got transaction with invalid fd, %u\n",
+				  proc->pid, thread->pid, fd);
+		return -EBADF;
+	}
+	ret = security_binder_transfer_file(proc->cred, target_proc->cred,
+					    file);
+	if (ret < 0) {
+		fput(file);
+		return -EPERM;
+	}
+	fixup = kzalloc(sizeof(*fixup), GFP_KERNEL);
+	if (!fixup) {
+		fput(file);
+		return -ENOMEM;
+	}
+	fixup->file = file;
+	fixup->offset = fd_offset;
+	fixup->target_fd = -1;
+	list_add_tail(&fixup->entry, &t->fd_fixups);
+	return 0;
+}
+
+/*
  * Translate the objects of a freshly filled @buffer for @target_proc.
  * Return: 0, or a negative errno; *done says how many objects were
  * translated (and hold counts) either way.
@@ -501,12 +574,14 @@ static int binder_translate_handle(struct binder_proc *proc,
 static int binder_translate_objects_clocked(struct binder_proc *proc,
 					    struct binder_thread *thread,
 					    struct binder_proc *target_proc,
+					    struct binder_transaction *t,
+					    bool accept_fds,
 					    struct binder_buffer *buffer,
 					    size_t *done)
 {
 	struct binder_alloc *alloc = &target_proc->alloc;
 	size_t i, count = binder_buffer_object_count(buffer);
-	struct flat_binder_object fp;
+	union binder_object obj;
 	u64 off_min = 0;
 	int ret;
 
@@ -517,7 +592,7 @@ static int binder_translate_objects_clocked(struct binder_proc *proc,
 
 		if (binder_get_offset(alloc, buffer, i, &offset))
 			return -EINVAL;
-		size = binder_get_object(alloc, buffer, offset, &fp);
+		size = binder_get_object(alloc, buffer, offset, &obj);
 		if (!size || offset < off_min) {
 			binder_user_error("%d:%d bad offset (%lld, min %lld max %zd) or object\n",
 					  proc->pid, thread->pid, offset,
@@ -526,28 +601,35 @@ static int binder_translate_objects_clocked(struct binder_proc *proc,
 		}
 		off_min = offset + size;
 
-		switch (fp.hdr.type) {
+		switch (obj.hdr.type) {
 		case BINDER_TYPE_BINDER:
 		case BINDER_TYPE_WEAK_BINDER:
 			ret = binder_translate_binder(proc, thread, target_proc,
-						      &fp);
+						      &obj.fbo);
 			break;
 		case BINDER_TYPE_HANDLE:
 		case BINDER_TYPE_WEAK_HANDLE:
 			ret = binder_translate_handle(proc, thread, target_proc,
-						      &fp);
+						      &obj.fbo);
+			break;
+		case BINDER_TYPE_FD:
+			ret = binder_translate_fd(proc, thread, target_proc, t,
+						  accept_fds, obj.fdo.fd,
+						  offset + offsetof(struct binder_fd_object,
+								    fd));
+			obj.fdo.pad_binder = 0;
 			break;
 		default:
-			/* fd, fd array and pointer objects: not yet */
+			/* fd array and pointer objects: not yet */
 			binder_user_error("%d:%d got transaction with unsupported object type %x\n",
-					  proc->pid, thread->pid, fp.hdr.type);
+					  proc->pid, thread->pid, obj.hdr.type);
 			ret = -EINVAL;
 			break;
 		}
 		if (ret)
 			return ret;
-		if (binder_alloc_copy_to_buffer(alloc, buffer, offset, &fp,
-						sizeof(fp)))
+		if (binder_alloc_copy_to_buffer(alloc, buffer, offset, &obj,
+						size))
 			return -EINVAL;
 		*done = i + 1;
 	}
@@ -790,7 +872,10 @@ int binder_transaction(struct binder_proc *proc, struct binder_thread *thread,
 		s.param = -EPROTO;
 		goto err;
 	}
-	ret = binder_translate_objects_clocked(proc, thread, s.target_proc,
+	ret = binder_translate_objects_clocked(proc, thread, s.target_proc, t,
+					       reply ? !!(s.in_reply_to->flags &
+							  TF_ACCEPT_FDS) :
+					       s.target_node->accept_fds,
 					       buffer, &done);
 	if (ret) {
 		s.param = ret;
@@ -922,6 +1007,62 @@ void binder_transaction_delivered_clocked(struct binder_thread *thread,
 	} else {
 		binder_free_transaction_clocked(t);
 	}
+}
+
+/**
+ * binder_apply_fd_fixups_clocked() - install @t's files in the reader
+ * @t: a transaction the current thread is about to read
+ *
+ * Each file gets an O_CLOEXEC fd in the reader, written into the buffer
+ * where its object's fd was.  All or nothing.
+ *
+ * Return: 0, or -ENOMEM when an fd could not be reserved (then nothing is
+ * installed).
+ */
+int binder_apply_fd_fixups_clocked(struct binder_transaction *t)
+{
+	struct binder_proc *proc = t->to_proc;
+	struct binder_txn_fd_fixup *fixup, *tmp;
+
+	list_for_each_entry(fixup, &t->fd_fixups, entry) {
+		int fd = get_unused_fd_flags(O_CLOEXEC);
+
+		if (fd < 0)
+			goto err;
+		fixup->target_fd = fd;
+		if (binder_alloc_copy_to_buffer(&proc->alloc, t->buffer,
+						fixup->offset, &fd, sizeof(u32)))
+			goto err;
+	}
+	list_for_each_entry_safe(fixup, tmp, &t->fd_fixups, entry) {
+		fd_install(fixup->target_fd, fixup->file);
+		list_del(&fixup->entry);
+		kfree(fixup);
+	}
+	return 0;
+
+err:
+	binder_free_fd_fixups(t);
+	return -ENOMEM;
+}
+
+/**
+ * binder_fail_delivery_clocked() - @t could not be handed to its reader
+ * @t: the transaction, already off its list; freed here with its buffer
+ *
+ * A sync caller gets BR_FAILED_REPLY.
+ */
+void binder_fail_delivery_clocked(struct binder_transaction *t)
+{
+	struct binder_buffer *buffer = t->buffer;
+
+	t->buffer = NULL;
+	buffer->owner = NULL;
+	binder_free_buf_clocked(t->to_proc, buffer);
+	if (t->need_reply)
+		binder_send_failed_reply_clocked(t, BR_FAILED_REPLY);
+	else
+		binder_free_transaction_clocked(t);
 }
 
 /* ---- a proc's death, protocol side ---- */

@@ -306,6 +306,8 @@ struct binder_ref {
  * @buffer:      the data, in @to_proc's area; NULL once userspace freed it
  * @code, @flags: from binder_transaction_data
  * @sender_euid: the sender's euid, set by the kernel
+ * @fd_fixups:   files of BINDER_TYPE_FD objects, installed as fds by the
+ *               receiving thread when it reads the transaction
  * @priority:    the sender's nice value when it sent
  * @saved_priority: the handler's nice before it took the call, restored
  *               when it replies
@@ -328,8 +330,23 @@ struct binder_transaction {
 	unsigned int code;
 	unsigned int flags;
 	kuid_t sender_euid;
+	struct list_head fd_fixups;
 	long priority;
 	long saved_priority;
+};
+
+/**
+ * struct binder_txn_fd_fixup - a file in flight in a transaction
+ * @entry:     in transaction->fd_fixups
+ * @file:      the sender's file (reference held until installed)
+ * @offset:    where in the buffer the receiver's fd number goes
+ * @target_fd: the fd reserved in the receiver, or -1
+ */
+struct binder_txn_fd_fixup {
+	struct list_head entry;
+	struct file *file;
+	size_t offset;
+	int target_fd;
 };
 
 /**
@@ -546,6 +563,8 @@ void binder_release_work_clocked(struct binder_proc *proc,
 				 struct list_head *list);
 void binder_transaction_delivered_clocked(struct binder_thread *thread,
 					  struct binder_transaction *t);
+int binder_apply_fd_fixups_clocked(struct binder_transaction *t);
+void binder_fail_delivery_clocked(struct binder_transaction *t);
 void binder_proc_kill(struct binder_proc *proc);
 
 /* binder_main.c */

@@ -436,8 +436,9 @@ retry:
 		w = list_first_entry(list, struct binder_work, entry);
 		switch (w->type) {
 		case BINDER_WORK_TRANSACTION: {
+			struct binder_transaction_data_secctx tr;
 			struct binder_transaction *t;
-			struct binder_transaction_data tr;
+			size_t trsize = sizeof(tr.transaction_data);
 			u32 cmd;
 
 			t = container_of(w, struct binder_transaction, work);
@@ -458,8 +459,14 @@ retry:
 					thread->process_todo = false;
 				continue;
 			}
-			cmd = binder_fill_transaction_data(t, &tr);
-			if (binder_put_cmd_data(&ptr, cmd, &tr, sizeof(tr))) {
+			cmd = binder_fill_transaction_data(t,
+							   &tr.transaction_data);
+			if (cmd == BR_TRANSACTION && t->security_ctx) {
+				cmd = BR_TRANSACTION_SEC_CTX;
+				tr.secctx = t->security_ctx;
+				trsize = sizeof(tr);
+			}
+			if (binder_put_cmd_data(&ptr, cmd, &tr, trsize)) {
 				ret = -EFAULT;
 				goto out;
 			}

@@ -785,6 +785,8 @@ int binder_transaction(struct binder_proc *proc, struct binder_thread *thread,
 	struct binder_buffer *buffer = NULL;
 	struct binder_transaction *t;
 	struct binder_work *tcomplete;
+	char *secctx = NULL;
+	u32 secctx_sz = 0;
 	size_t done = 0;
 	int debug_id;
 	int ret;
@@ -820,9 +822,25 @@ int binder_transaction(struct binder_proc *proc, struct binder_thread *thread,
 	binder_proc_inc_tmpref_clocked(s.target_proc);
 	mutex_unlock(&context->lock);
 
+	/* the node's flags never change: no lock needed to read them */
+	if (s.target_node && s.target_node->txn_security_ctx) {
+		u32 secid;
+
+		security_cred_getsecid(proc->cred, &secid);
+		ret = security_secid_to_secctx(secid, &secctx, &secctx_sz);
+		if (ret) {
+			secctx = NULL;
+			s.param = ret;
+			s.why = "no security context";
+			mutex_lock(&context->lock);
+			goto err;
+		}
+	}
+
 	/* Fill the buffer in the target's area; this sleeps and faults. */
 	buffer = binder_alloc_new_buf(&s.target_proc->alloc, tr->data_size,
-				      tr->offsets_size, 0, oneway,
+				      tr->offsets_size,
+				      ALIGN(secctx_sz, sizeof(u64)), oneway,
 				      current->tgid);
 	if (IS_ERR(buffer)) {
 		ret = PTR_ERR(buffer);
@@ -844,6 +862,15 @@ int binder_transaction(struct binder_proc *proc, struct binder_thread *thread,
 						       ALIGN(tr->data_size, sizeof(u64)),
 						       u64_to_user_ptr(tr->data.ptr.offsets),
 						       tr->offsets_size);
+
+	if (!ret && secctx) {
+		size_t at = ALIGN(tr->data_size, sizeof(u64)) +
+			    ALIGN(tr->offsets_size, sizeof(u64));
+
+		ret = binder_alloc_copy_to_buffer(&s.target_proc->alloc, buffer,
+						  at, secctx, secctx_sz);
+		t->security_ctx = buffer->user_data + at;
+	}
 
 	mutex_lock(&context->lock);
 	/* the buffer now holds the node's strong count taken above */
@@ -940,6 +967,8 @@ int binder_transaction(struct binder_proc *proc, struct binder_thread *thread,
 		binder_node_tmpref_put_clocked(s.target_node);
 	binder_proc_dec_tmpref_clocked(s.target_proc);
 	mutex_unlock(&context->lock);
+	if (secctx)
+		security_release_secctx(secctx, secctx_sz);
 	return 0;
 
 err_linked:
@@ -985,6 +1014,8 @@ err:
 						   &thread->return_error.work);
 	}
 	mutex_unlock(&context->lock);
+	if (secctx)
+		security_release_secctx(secctx, secctx_sz);
 	return 0;
 }
 

@@ -306,6 +306,8 @@ struct binder_ref {
  * @buffer:      the data, in @to_proc's area; NULL once userspace freed it
  * @code, @flags: from binder_transaction_data
  * @sender_euid: the sender's euid, set by the kernel
+ * @security_ctx: user address of the sender's security context at the end
+ *               of the buffer (FLAT_BINDER_FLAG_TXN_SECURITY_CTX), or 0
  * @fd_fixups:   files of BINDER_TYPE_FD objects, installed as fds by the
  *               receiving thread when it reads the transaction
  * @priority:    the sender's nice value when it sent
@@ -330,6 +332,7 @@ struct binder_transaction {
 	unsigned int code;
 	unsigned int flags;
 	kuid_t sender_euid;
+	binder_uintptr_t security_ctx;
 	struct list_head fd_fixups;
 	long priority;
 	long saved_priority;

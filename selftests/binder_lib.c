@@ -1107,3 +1107,295 @@ int binder_wait_objects_back(const struct binder_objects *base, int timeout_ms)
 				base->active[i]);
 	return -1;
 }
+
+/* Fds, scatter-gather, security context, freeze */
+
+#include <dirent.h>
+#include <sys/utsname.h>
+
+void cmd_txn_sg(struct binder_cmds *c, uint32_t bc, uint32_t handle,
+		uint32_t code, uint32_t flags, const void *data, size_t size,
+		const binder_size_t *offsets, size_t n,
+		binder_size_t buffers_size)
+{
+	struct binder_transaction_data_sg sg;
+
+	memset(&sg, 0, sizeof(sg));
+	sg.transaction_data.target.handle = handle;
+	sg.transaction_data.code = code;
+	sg.transaction_data.flags = flags;
+	sg.transaction_data.data_size = size;
+	sg.transaction_data.offsets_size = n * sizeof(binder_size_t);
+	sg.transaction_data.data.ptr.buffer = (binder_uintptr_t)(uintptr_t)data;
+	sg.transaction_data.data.ptr.offsets =
+		(binder_uintptr_t)(uintptr_t)offsets;
+	sg.buffers_size = buffers_size;
+	cmd_u32(c, bc);
+	cmd_raw(c, &sg, sizeof(sg));
+}
+
+int binder_transact_cmds(struct binder_reader *r, const struct binder_cmds *c,
+			 uint32_t flags, struct binder_br *reply)
+{
+	int64_t end = now_ms() + BINDER_TIMEOUT_MS;
+	int ret;
+
+	ret = binder_write_cmds(r->fd, c, NULL);
+	if (ret)
+		return ret;
+	for (;;) {
+		int64_t left = end - now_ms();
+
+		ret = binder_read_br(r, reply, left < 0 ? 0 : left);
+		if (ret)
+			return ret;
+		switch (reply->cmd) {
+		case BR_TRANSACTION_COMPLETE:
+		case BR_ONEWAY_SPAM_SUSPECT:
+			if (flags & TF_ONE_WAY)
+				return reply->cmd;
+			break;
+		case BR_REPLY:
+		case BR_DEAD_REPLY:
+		case BR_FAILED_REPLY:
+		case BR_FROZEN_REPLY:
+		case BR_TRANSACTION:
+		case BR_TRANSACTION_SEC_CTX:
+			return reply->cmd;
+		default:
+			binder_handle_unwanted(r, reply);
+		}
+	}
+}
+
+int binder_count_fds(pid_t pid)
+{
+	char path[64];
+	struct dirent *de;
+	int n = 0;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", pid);
+	d = opendir(path);
+	if (!d)
+		return -1;
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n;
+}
+
+bool binder_kernel_at_least(int major, int minor)
+{
+	struct utsname u;
+	int ma, mi;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
+		return false;
+	return ma > major || (ma == major && mi >= minor);
+}
+
+int binder_memfd(const char *s)
+{
+	size_t len = strlen(s);
+	int fd = memfd_create("binder_test", MFD_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	if (write(fd, s, len) != (ssize_t)len) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void inspect_fd(struct binder_inspect_report *rep, int fd)
+{
+	struct binder_seen_fd *f;
+	ssize_t n;
+
+	if (rep->nfd >= BINDER_INSPECT_MAX)
+		return;
+	f = &rep->fd[rep->nfd++];
+	f->fd = fd;
+	f->fd_flags = fcntl(fd, F_GETFD);
+	if (f->fd_flags < 0)
+		f->fd_flags = -errno;
+	n = pread(fd, f->data, sizeof(f->data) - 1, 0);
+	if (n < 0)
+		n = 0;
+	f->data[n] = '\0';
+}
+
+/* The fds of an FDA: in its parent PTR's buffer, already in our space */
+static void inspect_fda(struct binder_inspect_report *rep,
+			const struct binder_br *tr,
+			const struct binder_fd_array_object *fda)
+{
+	const struct binder_buffer_object *parent;
+	const uint8_t *data = br_data(tr);
+	size_t nobj = tr->txn.offsets_size / sizeof(binder_size_t);
+	binder_size_t off;
+	uint32_t fd;
+	uint64_t i;
+
+	if (fda->parent >= nobj)
+		return;
+	off = br_offsets(tr)[fda->parent];
+	parent = (const void *)(data + off);
+	for (i = 0; i < fda->num_fds; i++) {
+		memcpy(&fd, (const uint8_t *)(uintptr_t)parent->buffer +
+		       fda->parent_offset + i * sizeof(fd), sizeof(fd));
+		inspect_fd(rep, fd);
+	}
+}
+
+static void inspect(struct binder_server *s, const struct binder_br *tr,
+		    struct binder_inspect_report *rep)
+{
+	const uint8_t *data = br_data(tr);
+	size_t nobj = tr->txn.offsets_size / sizeof(binder_size_t);
+	binder_uintptr_t secctx;
+	size_t i;
+
+	rep->cmd = tr->cmd;
+	rep->secctx_off = -1;
+	if (tr->cmd == BR_TRANSACTION_SEC_CTX) {
+		memcpy(&secctx, tr->raw + sizeof(struct binder_transaction_data),
+		       sizeof(secctx));
+		rep->secctx_off = secctx - tr->txn.data.ptr.buffer;
+		if (secctx) {
+			strncpy(rep->secctx, (const char *)(uintptr_t)secctx,
+				sizeof(rep->secctx) - 1);
+			rep->secctx_len = strlen(rep->secctx);
+		}
+	}
+	for (i = 0; i < nobj && i < BINDER_INSPECT_MAX; i++) {
+		struct binder_seen_obj *o = &rep->obj[rep->nobj++];
+		binder_size_t off = br_offsets(tr)[i];
+		const struct binder_object_header *hdr;
+		const struct binder_buffer_object *bbo;
+		size_t len;
+
+		if (off >= tr->txn.data_size)
+			continue;
+		len = tr->txn.data_size - off;
+		memcpy(o->raw, data + off,
+		       len < sizeof(o->raw) ? len : sizeof(o->raw));
+		hdr = (const void *)(data + off);
+		switch (hdr->type) {
+		case BINDER_TYPE_FD:
+			inspect_fd(rep, ((const struct binder_fd_object *)hdr)->fd);
+			break;
+		case BINDER_TYPE_PTR:
+			bbo = (const void *)hdr;
+			o->in_map = bbo->buffer >= (uintptr_t)s->map &&
+				bbo->buffer < (uintptr_t)s->map + BINDER_MAP_SIZE;
+			if (!o->in_map)
+				break;
+			len = bbo->length;
+			memcpy(o->bytes, (const void *)(uintptr_t)bbo->buffer,
+			       len < sizeof(o->bytes) ? len : sizeof(o->bytes));
+			break;
+		case BINDER_TYPE_FDA:
+			inspect_fda(rep, tr, (const void *)hdr);
+			break;
+		}
+	}
+}
+
+static void reply_fd(struct binder_server *s, struct binder_reader *r,
+		     const struct binder_br *tr)
+{
+	struct binder_extended_error ee = { .command = BR_ERROR };
+	struct binder_cmds c = { .len = 0 };
+	struct binder_fd_object obj;
+	binder_size_t off = 0;
+	struct binder_br br;
+	int fd = binder_memfd("reply");
+
+	memset(&obj, 0, sizeof(obj));
+	obj.hdr.type = BINDER_TYPE_FD;
+	obj.fd = fd;
+	obj.cookie = BINDER_INSPECT_COOKIE;
+	cmd_free_buffer(&c, tr->txn.data.ptr.buffer);
+	cmd_txn(&c, BC_REPLY, 0, 0, 0, &obj, sizeof(obj), &off, 1);
+	binder_write_cmds(s->fd, &c, NULL);
+	/* the replier's outcome: BR_TRANSACTION_COMPLETE, then its ee */
+	binder_read_until(r, BR_TRANSACTION_COMPLETE, &br, BINDER_TIMEOUT_MS);
+	ioctl(s->fd, BINDER_GET_EXTENDED_ERROR, &ee);
+	binder_server_event(s, BINDER_INSPECT_EE,
+			    (uint64_t)ee.command << 32 | (uint32_t)ee.param);
+	close(fd);
+}
+
+void binder_inspect_handler(struct binder_server *s, struct binder_reader *r,
+			    const struct binder_br *tr,
+			    struct binder_answer *ans)
+{
+	const struct binder_inspect_node *in = br_data(tr);
+	struct binder_inspect_report rep;
+	struct flat_binder_object obj;
+	uint32_t i;
+
+	switch (tr->txn.code) {
+	case BINDER_INSPECT_NODE:
+		if (tr->txn.data_size < sizeof(*in))
+			return;
+		obj = binder_obj_binder(in->ptr, in->ptr, false);
+		obj.flags = in->flags;
+		memcpy(ans->data, &obj, sizeof(obj));
+		ans->size = sizeof(obj);
+		ans->offsets[0] = 0;
+		ans->n = 1;
+		return;
+	case BINDER_INSPECT:
+		memset(&rep, 0, sizeof(rep));
+		inspect(s, tr, &rep);
+		/* do the fds outlive the buffer? then close them */
+		binder_free_buffer(s->fd, tr->txn.data.ptr.buffer);
+		ans->keep_buffer = true;
+		for (i = 0; i < rep.nfd; i++) {
+			rep.fd[i].open_after_free =
+				fcntl(rep.fd[i].fd, F_GETFD) >= 0;
+			if (rep.fd[i].open_after_free)
+				close(rep.fd[i].fd);
+		}
+		memcpy(ans->data, &rep, sizeof(rep));
+		ans->size = sizeof(rep);
+		return;
+	case BINDER_INSPECT_REPLY_FD:
+		reply_fd(s, r, tr);
+		ans->no_reply = true;
+		ans->keep_buffer = true;
+		return;
+	}
+}
+
+int64_t binder_inspect_node(struct binder_reader *r, uint64_t ptr,
+			    uint32_t flags)
+{
+	struct binder_inspect_node in = { .ptr = ptr, .flags = flags };
+	const struct flat_binder_object *obj;
+	struct binder_cmds c = { .len = 0 };
+	struct binder_br br;
+	int64_t handle = -1;
+	int ret;
+
+	ret = binder_call(r, 0, BINDER_INSPECT_NODE, &in, sizeof(in), &br);
+	if (ret != BR_REPLY) {
+		fprintf(stderr, "# %s: %#x\n", __func__, ret);
+		return -1;
+	}
+	obj = br_data(&br);
+	if (br.txn.data_size == sizeof(*obj) &&
+	    obj->hdr.type == BINDER_TYPE_HANDLE)
+		handle = obj->handle;
+	/* our own ref, before the buffer's goes */
+	if (handle >= 0)
+		cmd_handle(&c, BC_ACQUIRE, handle);
+	cmd_free_buffer(&c, br.txn.data.ptr.buffer);
+	binder_write_cmds(r->fd, &c, NULL);
+	return handle;
+}

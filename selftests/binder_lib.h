@@ -327,4 +327,86 @@ int binder_objects_snapshot(struct binder_objects *o);
 /* Wait until no count is above base's; 0, or -1 (what is left, logged) */
 int binder_wait_objects_back(const struct binder_objects *base, int timeout_ms);
 
+/* ---- Fds, scatter-gather, security context, freeze (binder_{fd,sg,...}_test) ---- */
+
+/* BC_TRANSACTION_SG or BC_REPLY_SG: cmd_txn() with buffers_size sg bytes */
+void cmd_txn_sg(struct binder_cmds *c, uint32_t bc, uint32_t handle,
+		uint32_t code, uint32_t flags, const void *data, size_t size,
+		const binder_size_t *offsets, size_t n,
+		binder_size_t buffers_size);
+
+/*
+ * Send c, which holds one transaction (its flags are flags), and wait for
+ * its outcome as binder_transact() does; same returns.
+ */
+int binder_transact_cmds(struct binder_reader *r, const struct binder_cmds *c,
+			 uint32_t flags, struct binder_br *reply);
+
+/* The number of open fds of pid (its /proc/<pid>/fd); -1 on error */
+int binder_count_fds(pid_t pid);
+
+/* Is the running kernel release at least major.minor? */
+bool binder_kernel_at_least(int major, int minor);
+
+/* A memfd holding the string s (without its NUL); -1 on error */
+int binder_memfd(const char *s);
+
+/*
+ * A handler that reports what a transaction carried, for a
+ * BINDER_SERVER_CTX_MGR server:
+ *   BINDER_INSPECT_NODE  data: struct binder_inspect_node; replies a
+ *                        BINDER_TYPE_BINDER of that ptr (and cookie) with
+ *                        those flags (FLAT_BINDER_FLAG_*)
+ *   BINDER_INSPECT       replies a struct binder_inspect_report
+ *   BINDER_INSPECT_REPLY_FD  replies one BINDER_TYPE_FD object (a memfd
+ *                        holding "reply", cookie BINDER_INSPECT_COOKIE),
+ *                        then reports its own extended error as the server
+ *                        event BINDER_INSPECT_EE, arg (command << 32 | param)
+ * The report's fds are closed by the handler once looked at.
+ */
+#define BINDER_INSPECT_NODE	1
+#define BINDER_INSPECT		2
+#define BINDER_INSPECT_REPLY_FD	3
+#define BINDER_INSPECT_EE	0x7e7e0001
+#define BINDER_INSPECT_COOKIE	0xc0c0c0c0c0ULL
+#define BINDER_INSPECT_MAX	4
+
+struct binder_inspect_node {
+	uint64_t ptr;
+	uint32_t flags;
+	uint32_t pad;
+};
+
+struct binder_seen_obj {
+	uint8_t raw[40];	/* the object as received (binder_buffer_object at most) */
+	uint32_t in_map;	/* PTR: its buffer lies in the receiver's mapping */
+	uint32_t pad;
+	uint8_t bytes[32];	/* PTR: the first bytes of its buffer */
+};
+
+struct binder_seen_fd {
+	int32_t fd;		/* the receiver's fd, from an FD object or an FDA */
+	int32_t fd_flags;	/* fcntl(F_GETFD), or -errno */
+	int32_t open_after_free;	/* still open after BC_FREE_BUFFER */
+	char data[12];		/* pread() at 0 through it, NUL-terminated */
+};
+
+struct binder_inspect_report {
+	uint32_t cmd;		/* BR_TRANSACTION or BR_TRANSACTION_SEC_CTX */
+	uint32_t nobj;
+	uint32_t nfd;
+	uint32_t secctx_len;	/* strlen of the security context */
+	int64_t secctx_off;	/* its offset from the data buffer, or -1 */
+	char secctx[32];
+	struct binder_seen_obj obj[BINDER_INSPECT_MAX];
+	struct binder_seen_fd fd[BINDER_INSPECT_MAX];
+};
+
+void binder_inspect_handler(struct binder_server *s, struct binder_reader *r,
+			    const struct binder_br *tr,
+			    struct binder_answer *ans);
+/* Client side: a (strong, acquired) handle to a new node; -1 on failure */
+int64_t binder_inspect_node(struct binder_reader *r, uint64_t ptr,
+			    uint32_t flags);
+
 #endif /* _BINDER_LIB_H */

@@ -981,16 +981,16 @@ err:
 	} else if (s.target_node) {
 		binder_dec_node_clocked(s.target_node, true, false);
 	}
-	if (s.target_node)
-		binder_node_tmpref_put_clocked(s.target_node);
-	if (s.target_proc)
-		binder_proc_dec_tmpref_clocked(s.target_proc);
-
 	binder_debug(BINDER_DEBUG_FAILED_TRANSACTION,
 		     "%d:%d transaction %s to %d failed, %s, code %u size %lld-%lld\n",
 		     proc->pid, thread->pid, reply ? "reply" : "call",
 		     s.target_proc ? s.target_proc->pid : 0, s.why, tr->code,
 		     (u64)tr->data_size, (u64)tr->offsets_size);
+	if (s.target_node)
+		binder_node_tmpref_put_clocked(s.target_node);
+	/* the last pin of a torn-down target frees it: nothing after this */
+	if (s.target_proc)
+		binder_proc_dec_tmpref_clocked(s.target_proc);
 	if (t)
 		binder_free_transaction_clocked(t);
 	binder_tcomplete_free(tcomplete);

@@ -42,6 +42,8 @@ fi
 out "# lane $LANE on $(uname -r)"
 out "TAP version 13"
 
+# the host tells the test kernel's own reports from the module's by this
+echo "binder-lane: insmod" >/dev/kmsg
 # shellcheck disable=SC2086 # MODARGS is a list of parameters
 check insmod insmod /lane/binder_linux.ko devices=binder,hwbinder,vndbinder $MODARGS
 chmod 0666 /dev/binder /dev/hwbinder /dev/vndbinder 2>/dev/null

@@ -323,53 +323,21 @@ static u32 binder_fill_transaction_data(struct binder_transaction *t,
 }
 
 /*
- * Tell a node's owner what changed.  Return: bytes written, or -EFAULT
- * (then nothing changed).
+ * Tell a node's owner what changed.  Return: 0, or -EFAULT (then nothing
+ * changed).
  */
-static int binder_put_node_work_clocked(struct binder_proc *proc,
-					struct binder_node *node,
+static int binder_put_node_work_clocked(struct binder_node *node,
 					void __user **ptr)
 {
-	bool strong = node->internal_strong_refs || node->local_strong_refs;
-	bool weak = !hlist_empty(&node->refs) || node->local_weak_refs ||
-		    node->tmp_refs || strong;
-	bool has_strong = node->has_strong_ref, has_weak = node->has_weak_ref;
 	struct binder_ptr_cookie pc = { .ptr = node->ptr, .cookie = node->cookie };
 	u32 cmds[4];
-	int i, n = 0;
+	int i, n;
 
-	if (weak && !has_weak)
-		cmds[n++] = BR_INCREFS;
-	if (strong && !has_strong)
-		cmds[n++] = BR_ACQUIRE;
-	if (!strong && has_strong)
-		cmds[n++] = BR_RELEASE;
-	if (!weak && has_weak)
-		cmds[n++] = BR_DECREFS;
+	n = binder_node_work_cmds_clocked(node, cmds);
 	for (i = 0; i < n; i++)
 		if (binder_put_cmd_data(ptr, cmds[i], &pc, sizeof(pc)))
 			return -EFAULT;
-
-	if (weak && !has_weak) {
-		node->has_weak_ref = 1;
-		node->pending_weak_ref = 1;
-		node->local_weak_refs++;
-	}
-	if (strong && !has_strong) {
-		node->has_strong_ref = 1;
-		node->pending_strong_ref = 1;
-		node->local_strong_refs++;
-	}
-	if (!strong && has_strong)
-		node->has_strong_ref = 0;
-	if (!weak && has_weak)
-		node->has_weak_ref = 0;
-	if (!weak && !strong) {
-		/* nothing counts it and its owner knows: it goes */
-		rb_erase(&node->rb_node, &proc->nodes);
-		kfree(node);
-		binder_stats_deleted(BINDER_STAT_NODE);
-	}
+	binder_node_work_told_clocked(node);
 	return 0;
 }
 
@@ -508,7 +476,7 @@ retry:
 		case BINDER_WORK_NODE:
 			binder_dequeue_work_clocked(w);
 			node = container_of(w, struct binder_node, work);
-			ret = binder_put_node_work_clocked(proc, node, &ptr);
+			ret = binder_put_node_work_clocked(node, &ptr);
 			if (ret) {
 				list_add(&w->entry, list);
 				goto out;

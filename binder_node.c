@@ -241,6 +241,57 @@ static int binder_inc_node_checked(struct binder_node *node, bool strong,
 	return 0;
 }
 
+/**
+ * binder_node_work_cmds_clocked() - what @node's owner must be told
+ * @node: a node whose BINDER_WORK_NODE is being read
+ * @cmds: out: BR_INCREFS, BR_ACQUIRE, BR_RELEASE, BR_DECREFS, in that
+ *        order, as needed
+ *
+ * Return: how many of @cmds are set.
+ */
+int binder_node_work_cmds_clocked(struct binder_node *node, u32 cmds[4])
+{
+	bool strong = binder_node_strong(node), weak = binder_node_weak(node);
+	int n = 0;
+
+	if (weak && !node->has_weak_ref)
+		cmds[n++] = BR_INCREFS;
+	if (strong && !node->has_strong_ref)
+		cmds[n++] = BR_ACQUIRE;
+	if (!strong && node->has_strong_ref)
+		cmds[n++] = BR_RELEASE;
+	if (!weak && node->has_weak_ref)
+		cmds[n++] = BR_DECREFS;
+	return n;
+}
+
+/**
+ * binder_node_work_told_clocked() - the owner read those commands
+ * @node: the node; freed here when nothing counts it any more
+ *
+ * A BR_INCREFS/BR_ACQUIRE holds a local count until its BC_*_DONE.
+ */
+void binder_node_work_told_clocked(struct binder_node *node)
+{
+	bool strong = binder_node_strong(node), weak = binder_node_weak(node);
+
+	if (weak && !node->has_weak_ref) {
+		node->has_weak_ref = 1;
+		node->pending_weak_ref = 1;
+		node->local_weak_refs++;
+	}
+	if (strong && !node->has_strong_ref) {
+		node->has_strong_ref = 1;
+		node->pending_strong_ref = 1;
+		node->local_strong_refs++;
+	}
+	if (!strong)
+		node->has_strong_ref = 0;
+	if (!weak)
+		node->has_weak_ref = 0;
+	binder_node_check_clocked(node);
+}
+
 void binder_inc_node_clocked(struct binder_node *node, bool strong,
 			     bool internal, struct list_head *target_list)
 {

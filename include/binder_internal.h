@@ -532,6 +532,8 @@ void binder_inc_node_clocked(struct binder_node *node, bool strong,
 			     bool internal, struct list_head *target_list);
 void binder_dec_node_clocked(struct binder_node *node, bool strong,
 			     bool internal);
+int binder_node_work_cmds_clocked(struct binder_node *node, u32 cmds[4]);
+void binder_node_work_told_clocked(struct binder_node *node);
 void binder_node_tmpref_clocked(struct binder_node *node);
 void binder_node_tmpref_put_clocked(struct binder_node *node);
 struct binder_ref *binder_get_ref_clocked(struct binder_proc *proc, u32 desc,

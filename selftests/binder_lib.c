@@ -648,7 +648,9 @@ static void *server_loop(void *arg)
 	return NULL;
 }
 
-static void server_main(struct binder_server *s, pid_t parent)
+/* The server process: open, map map_size bytes, set up, loop. */
+static void server_main(struct binder_server *s, pid_t parent,
+			    size_t map_size)
 {
 	struct server_thread st = { .s = s, .looper_cmd = BC_ENTER_LOOPER };
 	int ret = 0;
@@ -656,9 +658,14 @@ static void server_main(struct binder_server *s, pid_t parent)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		_exit(1);
-	s->fd = binder_open_mapped_dev(s->dev, 0, &s->map);
+	s->fd = binder_open_dev(s->dev, 0);
 	if (s->fd < 0)
 		ret = errno;
+	if (!ret) {
+		s->map = mmap(NULL, map_size, PROT_READ, MAP_PRIVATE, s->fd, 0);
+		if (s->map == MAP_FAILED)
+			ret = errno;
+	}
 	if (!ret && (s->flags & BINDER_SERVER_CTX_MGR))
 		ret = -binder_become_context_manager(s->fd);
 	if (!ret && s->max_threads &&
@@ -673,7 +680,7 @@ static void server_main(struct binder_server *s, pid_t parent)
 	server_loop(&st);
 }
 
-int binder_server_start(struct binder_server *s)
+int binder_server_start_map(struct binder_server *s, size_t map_size)
 {
 	struct binder_event ev;
 	struct pollfd pfd;
@@ -694,7 +701,7 @@ int binder_server_start(struct binder_server *s)
 		close(p[0]);
 		s->event_wr = p[1];
 		fcntl(p[1], F_SETFL, O_NONBLOCK);
-		server_main(s, parent);
+		server_main(s, parent, map_size);
 		_exit(0);
 	}
 	close(p[1]);
@@ -714,6 +721,11 @@ int binder_server_start(struct binder_server *s)
 	return 0;
 }
 
+int binder_server_start(struct binder_server *s)
+{
+	return binder_server_start_map(s, BINDER_MAP_SIZE);
+}
+
 int binder_server_stop(struct binder_server *s)
 {
 	int status = -1;
@@ -731,23 +743,7 @@ int binder_server_stop(struct binder_server *s)
 int binder_server_wait(struct binder_server *s, uint32_t cmd, uint64_t *arg,
 		       int timeout_ms)
 {
-	int64_t end = now_ms() + timeout_ms;
-
-	for (;;) {
-		struct pollfd pfd = { .fd = s->events, .events = POLLIN };
-		int64_t left = end - now_ms();
-		struct binder_event ev;
-
-		if (poll(&pfd, 1, left < 0 ? 0 : left) != 1)
-			return -ETIMEDOUT;
-		if (read(s->events, &ev, sizeof(ev)) != sizeof(ev))
-			return -EPIPE;
-		if (ev.cmd == cmd) {
-			if (arg)
-				*arg = ev.arg;
-			return 0;
-		}
-	}
+	return binder_server_wait_any(s, &cmd, 1, NULL, arg, timeout_ms);
 }
 
 /* The service manager */
@@ -841,79 +837,6 @@ int64_t binder_sm_get(struct binder_reader *r)
 int64_t binder_now_ms(void)
 {
 	return now_ms();
-}
-
-/* server_main(), with a mapping of map_size bytes */
-static void server_main_map(struct binder_server *s, pid_t parent,
-			    size_t map_size)
-{
-	struct server_thread st = { .s = s, .looper_cmd = BC_ENTER_LOOPER };
-	int ret = 0;
-
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != parent)
-		_exit(1);
-	s->fd = binder_open_dev(s->dev, 0);
-	if (s->fd < 0)
-		ret = errno;
-	if (!ret) {
-		s->map = mmap(NULL, map_size, PROT_READ, MAP_PRIVATE, s->fd, 0);
-		if (s->map == MAP_FAILED)
-			ret = errno;
-	}
-	if (!ret && (s->flags & BINDER_SERVER_CTX_MGR))
-		ret = -binder_become_context_manager(s->fd);
-	if (!ret && s->max_threads &&
-	    ioctl(s->fd, BINDER_SET_MAX_THREADS, &s->max_threads))
-		ret = errno;
-	binder_server_event(s, 0, ret);
-	if (ret)
-		_exit(2);
-	if (s->flags & BINDER_SERVER_NO_LOOP)
-		for (;;)
-			pause();
-	server_loop(&st);
-}
-
-int binder_server_start_map(struct binder_server *s, size_t map_size)
-{
-	struct binder_event ev;
-	struct pollfd pfd;
-	int p[2];
-	pid_t parent = getpid();
-
-	if (!s->dev)
-		s->dev = BINDER_DEV;
-	if (pipe2(p, O_CLOEXEC))
-		return -errno;
-	s->pid = fork();
-	if (s->pid < 0) {
-		close(p[0]);
-		close(p[1]);
-		return -errno;
-	}
-	if (s->pid == 0) {
-		close(p[0]);
-		s->event_wr = p[1];
-		fcntl(p[1], F_SETFL, O_NONBLOCK);
-		server_main_map(s, parent, map_size);
-		_exit(0);
-	}
-	close(p[1]);
-	s->events = p[0];
-	s->event_wr = -1;
-	pfd.fd = s->events;
-	pfd.events = POLLIN;
-	if (poll(&pfd, 1, 5000) != 1 ||
-	    read(s->events, &ev, sizeof(ev)) != sizeof(ev)) {
-		binder_server_stop(s);
-		return -ETIMEDOUT;
-	}
-	if (ev.cmd != 0 || ev.arg != 0) {
-		binder_server_stop(s);
-		return ev.arg ? -(int)ev.arg : -EPROTO;
-	}
-	return 0;
 }
 
 int binder_server_wait_any(struct binder_server *s, const uint32_t *cmds,

@@ -650,7 +650,7 @@ static void *server_loop(void *arg)
 
 /* The server process: open, map map_size bytes, set up, loop. */
 static void server_main(struct binder_server *s, pid_t parent,
-			    size_t map_size)
+			size_t map_size)
 {
 	struct server_thread st = { .s = s, .looper_cmd = BC_ENTER_LOOPER };
 	int ret = 0;

@@ -55,7 +55,7 @@ static struct binder_fd_array_object fda_obj(uint64_t num, uint64_t parent,
 	return o;
 }
 
-FIXTURE(sg) {
+struct sg_env {
 	struct binder_server s;
 	struct binder_reader r;
 	uint32_t node;		/* a handle to a node that accepts fds */
@@ -64,34 +64,38 @@ FIXTURE(sg) {
 	int fd;
 };
 
+FIXTURE(sg) {
+	struct sg_env e;
+};
+
 FIXTURE_SETUP(sg)
 {
 	int64_t h;
 
-	memset(&self->s, 0, sizeof(self->s));
-	self->s.flags = BINDER_SERVER_CTX_MGR;
-	self->s.handler = binder_inspect_handler;
-	ASSERT_EQ(0, binder_server_start(&self->s));
-	self->fd = binder_open_mapped_dev(BINDER_DEV, 0, &self->map);
-	ASSERT_LE(0, self->fd);
-	binder_reader_init(&self->r, self->fd);
-	h = binder_inspect_node(&self->r, FDS_NODE, FLAT_BINDER_FLAG_ACCEPTS_FDS);
+	memset(&self->e.s, 0, sizeof(self->e.s));
+	self->e.s.flags = BINDER_SERVER_CTX_MGR;
+	self->e.s.handler = binder_inspect_handler;
+	ASSERT_EQ(0, binder_server_start(&self->e.s));
+	self->e.fd = binder_open_mapped_dev(BINDER_DEV, 0, &self->e.map);
+	ASSERT_LE(0, self->e.fd);
+	binder_reader_init(&self->e.r, self->e.fd);
+	h = binder_inspect_node(&self->e.r, FDS_NODE, FLAT_BINDER_FLAG_ACCEPTS_FDS);
 	ASSERT_LE(0, h);
-	self->node = h;
-	ASSERT_EQ(0, binder_server_wait(&self->s, BR_TRANSACTION, NULL, T));
-	self->memfd[0] = binder_memfd("first");
-	self->memfd[1] = binder_memfd("second");
-	ASSERT_LE(0, self->memfd[0]);
-	ASSERT_LE(0, self->memfd[1]);
+	self->e.node = h;
+	ASSERT_EQ(0, binder_server_wait(&self->e.s, BR_TRANSACTION, NULL, T));
+	self->e.memfd[0] = binder_memfd("first");
+	self->e.memfd[1] = binder_memfd("second");
+	ASSERT_LE(0, self->e.memfd[0]);
+	ASSERT_LE(0, self->e.memfd[1]);
 }
 
 FIXTURE_TEARDOWN(sg)
 {
-	close(self->memfd[0]);
-	close(self->memfd[1]);
-	munmap(self->map, BINDER_MAP_SIZE);
-	close(self->fd);
-	binder_server_stop(&self->s);
+	close(self->e.memfd[0]);
+	close(self->e.memfd[1]);
+	munmap(self->e.map, BINDER_MAP_SIZE);
+	close(self->e.fd);
+	binder_server_stop(&self->e.s);
 	EXPECT_EQ(0, binder_wait_objects_zero(5000));
 }
 
@@ -122,7 +126,7 @@ static int sg_call(struct binder_reader *r, uint32_t handle, const void *data,
  * buffer.
  */
 static void expect_sg_fails(struct __test_metadata *_metadata,
-			    FIXTURE_DATA(sg) *self, const void *data,
+			    struct sg_env *self, const void *data,
 			    size_t size, const binder_size_t *offs, size_t n,
 			    binder_size_t buffers_size, int32_t param)
 {
@@ -170,7 +174,7 @@ struct fd_payload {
 TEST_F(sg, fda_in_ptr)
 {
 	struct fd_payload pl = {
-		.fds = { self->memfd[0], self->memfd[1] },
+		.fds = { self->e.memfd[0], self->e.memfd[1] },
 		.trailer = 0x0123456789abcdefULL,
 	};
 	struct fda_msg msg = {
@@ -183,9 +187,9 @@ TEST_F(sg, fda_in_ptr)
 	const struct binder_fd_array_object *fda;
 	struct binder_inspect_report rep;
 	struct fd_payload got;
-	int before = binder_count_fds(self->s.pid);
+	int before = binder_count_fds(self->e.s.pid);
 
-	ASSERT_EQ(BR_REPLY, sg_call(&self->r, self->node, &msg, sizeof(msg),
+	ASSERT_EQ(BR_REPLY, sg_call(&self->e.r, self->e.node, &msg, sizeof(msg),
 				    offs, 2, sizeof(pl), &rep));
 	ASSERT_EQ(2, rep.nobj);
 	ptr = (const void *)rep.obj[0].raw;
@@ -213,9 +217,9 @@ TEST_F(sg, fda_in_ptr)
 	/* BINDER_TYPE_FDA: the kernel closes them with the buffer */
 	EXPECT_EQ(0, rep.fd[0].open_after_free);
 	EXPECT_EQ(0, rep.fd[1].open_after_free);
-	EXPECT_EQ(before, binder_count_fds(self->s.pid));
+	EXPECT_EQ(before, binder_count_fds(self->e.s.pid));
 	/* the sender's payload is not touched */
-	EXPECT_EQ(self->memfd[0], (int)pl.fds[0]);
+	EXPECT_EQ(self->e.memfd[0], (int)pl.fds[0]);
 }
 
 /* An FDA of no fds is fine: the PTR's bytes arrive as they are. */
@@ -230,7 +234,7 @@ TEST_F(sg, fda_of_no_fds)
 	};
 	struct binder_inspect_report rep;
 
-	ASSERT_EQ(BR_REPLY, sg_call(&self->r, self->node, &msg, sizeof(msg),
+	ASSERT_EQ(BR_REPLY, sg_call(&self->e.r, self->e.node, &msg, sizeof(msg),
 				    offs, 2, sizeof(pl), &rep));
 	EXPECT_EQ(0, rep.nfd);
 	EXPECT_EQ(0, memcmp(rep.obj[0].bytes, &pl, sizeof(pl)));
@@ -263,7 +267,7 @@ TEST_F(sg, nested_ptr_fixup)
 	const struct binder_buffer_object *a, *b;
 	struct binder_inspect_report rep;
 
-	ASSERT_EQ(BR_REPLY, sg_call(&self->r, self->node, &msg, sizeof(msg),
+	ASSERT_EQ(BR_REPLY, sg_call(&self->e.r, self->e.node, &msg, sizeof(msg),
 				    offs, 2, sizeof(parent) + 16, &rep));
 	ASSERT_EQ(2, rep.nobj);
 	a = (const void *)rep.obj[0].raw;
@@ -287,7 +291,7 @@ TEST_F(sg, nested_ptr_fixup)
 /* CVE-2020-0041: an FDA's parent must be an earlier object. */
 TEST_F(sg, fda_parent_not_before_it)
 {
-	struct fd_payload pl = { .fds = { self->memfd[0], self->memfd[1] } };
+	struct fd_payload pl = { .fds = { self->e.memfd[0], self->e.memfd[1] } };
 	struct fda_msg msg = {
 		.ptr = ptr_obj(&pl, sizeof(pl)), .fda = fda_obj(2, 1, 0),
 	};
@@ -295,12 +299,12 @@ TEST_F(sg, fda_parent_not_before_it)
 		offsetof(struct fda_msg, ptr), offsetof(struct fda_msg, fda)
 	};
 
-	expect_sg_fails(_metadata, self, &msg, sizeof(msg), offs, 2,
+	expect_sg_fails(_metadata, &self->e, &msg, sizeof(msg), offs, 2,
 			sizeof(pl), -EINVAL);
 	/* nor itself as the first object */
 	offs[0] = offsetof(struct fda_msg, fda);
 	msg.fda.parent = 0;
-	expect_sg_fails(_metadata, self, &msg, sizeof(msg), offs, 1,
+	expect_sg_fails(_metadata, &self->e, &msg, sizeof(msg), offs, 1,
 			sizeof(pl), -EINVAL);
 }
 
@@ -310,7 +314,7 @@ TEST_F(sg, fda_parent_not_before_it)
  */
 TEST_F(sg, parent_at_offset_zero)
 {
-	struct fd_payload pl = { .fds = { self->memfd[0], self->memfd[1] } };
+	struct fd_payload pl = { .fds = { self->e.memfd[0], self->e.memfd[1] } };
 	uint64_t child = 0;
 	struct {
 		struct binder_buffer_object ptr;
@@ -324,9 +328,9 @@ TEST_F(sg, parent_at_offset_zero)
 	};
 	binder_size_t offs[2] = { 0, sizeof(msg.ptr) };
 
-	expect_sg_fails(_metadata, self, &msg, sizeof(msg), offs, 2,
+	expect_sg_fails(_metadata, &self->e, &msg, sizeof(msg), offs, 2,
 			sizeof(pl), -EINVAL);
-	expect_sg_fails(_metadata, self, &nest, sizeof(nest), offs, 2,
+	expect_sg_fails(_metadata, &self->e, &nest, sizeof(nest), offs, 2,
 			sizeof(pl) + 8, -EINVAL);
 }
 
@@ -340,28 +344,28 @@ TEST_F(sg, fda_parent_not_ptr)
 	binder_size_t offs[2] = { 0, sizeof(msg.fd) };
 
 	msg.fd.hdr.type = BINDER_TYPE_FD;
-	msg.fd.fd = self->memfd[0];
-	expect_sg_fails(_metadata, self, &msg, sizeof(msg), offs, 2, 0,
+	msg.fd.fd = self->e.memfd[0];
+	expect_sg_fails(_metadata, &self->e, &msg, sizeof(msg), offs, 2, 0,
 			-EINVAL);
 }
 
 /* The fds must lie within the parent, 4-aligned. */
 TEST_F(sg, fda_out_of_parent)
 {
-	struct fd_payload pl = { .fds = { self->memfd[0], self->memfd[1] } };
+	struct fd_payload pl = { .fds = { self->e.memfd[0], self->e.memfd[1] } };
 	struct fda_msg msg = { .ptr = ptr_obj(&pl, sizeof(pl)) };
 	binder_size_t offs[2] = {
 		offsetof(struct fda_msg, ptr), offsetof(struct fda_msg, fda)
 	};
 
 	msg.fda = fda_obj(2, 0, 12);	/* 8 bytes at 12 of 16 */
-	expect_sg_fails(_metadata, self, &msg, sizeof(msg), offs, 2,
+	expect_sg_fails(_metadata, &self->e, &msg, sizeof(msg), offs, 2,
 			sizeof(pl), -EINVAL);
 	msg.fda = fda_obj(5, 0, 0);	/* 20 bytes in 16 */
-	expect_sg_fails(_metadata, self, &msg, sizeof(msg), offs, 2,
+	expect_sg_fails(_metadata, &self->e, &msg, sizeof(msg), offs, 2,
 			sizeof(pl), -EINVAL);
 	msg.fda = fda_obj(1, 0, 2);	/* not 4-aligned */
-	expect_sg_fails(_metadata, self, &msg, sizeof(msg), offs, 2,
+	expect_sg_fails(_metadata, &self->e, &msg, sizeof(msg), offs, 2,
 			sizeof(pl), -EINVAL);
 }
 
@@ -380,11 +384,11 @@ TEST_F(sg, ptr_parent_offset_out_of_range)
 		offsetof(typeof(msg), a), offsetof(typeof(msg), b)
 	};
 
-	expect_sg_fails(_metadata, self, &msg, sizeof(msg), offs, 2, 32,
+	expect_sg_fails(_metadata, &self->e, &msg, sizeof(msg), offs, 2, 32,
 			-EINVAL);
 	/* a parent that is not there */
 	msg.b = child_obj(&child, sizeof(child), 5, 0);
-	expect_sg_fails(_metadata, self, &msg, sizeof(msg), offs, 2, 32,
+	expect_sg_fails(_metadata, &self->e, &msg, sizeof(msg), offs, 2, 32,
 			-EINVAL);
 }
 
@@ -408,13 +412,13 @@ TEST_F(sg, ptr_parents_out_of_order)
 		offsetof(typeof(msg), c), offsetof(typeof(msg), d),
 	};
 
-	expect_sg_fails(_metadata, self, &msg, offsetof(typeof(msg), d), offs, 3,
+	expect_sg_fails(_metadata, &self->e, &msg, offsetof(typeof(msg), d), offs, 3,
 			sizeof(a) + 16, -EINVAL);
 	/* D's parent B is neither the last one (C) nor C's parent (A) */
 	msg.b = child_obj(&b, sizeof(b), 0, 0);
 	msg.c = child_obj(&c, sizeof(c), 0, 8);
 	msg.d = child_obj(&d, sizeof(d), 1, 0);
-	expect_sg_fails(_metadata, self, &msg, sizeof(msg), offs, 4,
+	expect_sg_fails(_metadata, &self->e, &msg, sizeof(msg), offs, 4,
 			sizeof(a) + 24, -EINVAL);
 	/* while in order it works */
 	msg.c = child_obj(&c, sizeof(c), 0, 8);
@@ -422,7 +426,7 @@ TEST_F(sg, ptr_parents_out_of_order)
 	{
 		struct binder_inspect_report rep;
 
-		EXPECT_EQ(BR_REPLY, sg_call(&self->r, self->node, &msg,
+		EXPECT_EQ(BR_REPLY, sg_call(&self->e.r, self->e.node, &msg,
 					    sizeof(msg), offs, 4,
 					    sizeof(a) + 24, &rep));
 	}
@@ -435,9 +439,9 @@ TEST_F(sg, sg_size_checks)
 	struct binder_buffer_object p = ptr_obj(big, sizeof(big));
 	binder_size_t off = 0;
 
-	expect_sg_fails(_metadata, self, &p, sizeof(p), &off, 1, 32, -EINVAL);
+	expect_sg_fails(_metadata, &self->e, &p, sizeof(p), &off, 1, 32, -EINVAL);
 	p.length = 16;
-	expect_sg_fails(_metadata, self, &p, sizeof(p), &off, 1, 20, -EINVAL);
+	expect_sg_fails(_metadata, &self->e, &p, sizeof(p), &off, 1, 20, -EINVAL);
 	/* two buffers: the second one's 8-aligned start leaves no room */
 	{
 		struct binder_buffer_object two[2] = {
@@ -445,7 +449,7 @@ TEST_F(sg, sg_size_checks)
 		};
 		binder_size_t offs[2] = { 0, sizeof(two[0]) };
 
-		expect_sg_fails(_metadata, self, two, sizeof(two), offs, 2, 16,
+		expect_sg_fails(_metadata, &self->e, two, sizeof(two), offs, 2, 16,
 				-EINVAL);
 	}
 }
@@ -460,9 +464,9 @@ TEST_F(sg, ptr_without_sg)
 	struct binder_br br;
 
 	EXPECT_EQ(BR_FAILED_REPLY,
-		  binder_transact(&self->r, self->node, BINDER_INSPECT, 0, &p,
+		  binder_transact(&self->e.r, self->e.node, BINDER_INSPECT, 0, &p,
 				  sizeof(p), &off, 1, &br));
-	ASSERT_EQ(0, ioctl(self->fd, BINDER_GET_EXTENDED_ERROR, &ee));
+	ASSERT_EQ(0, ioctl(self->e.fd, BINDER_GET_EXTENDED_ERROR, &ee));
 	EXPECT_EQ(BR_FAILED_REPLY, ee.command);
 	EXPECT_EQ(-EINVAL, ee.param);
 }
@@ -473,13 +477,13 @@ TEST_F(sg, ptr_bad_address)
 	struct binder_buffer_object p = ptr_obj((void *)16, 8);
 	binder_size_t off = 0;
 
-	expect_sg_fails(_metadata, self, &p, sizeof(p), &off, 1, 8, -EINVAL);
+	expect_sg_fails(_metadata, &self->e, &p, sizeof(p), &off, 1, 8, -EINVAL);
 }
 
 /* fds translated through an FDA, then a bad child: nothing installed */
 TEST_F(sg, failure_after_fda_installs_nothing)
 {
-	struct fd_payload pl = { .fds = { self->memfd[0], self->memfd[1] } };
+	struct fd_payload pl = { .fds = { self->e.memfd[0], self->e.memfd[1] } };
 	uint64_t child = 0;
 	struct {
 		uint64_t head;
@@ -495,7 +499,7 @@ TEST_F(sg, failure_after_fda_installs_nothing)
 		offsetof(typeof(msg), bad)
 	};
 
-	expect_sg_fails(_metadata, self, &msg, sizeof(msg), offs, 3,
+	expect_sg_fails(_metadata, &self->e, &msg, sizeof(msg), offs, 3,
 			sizeof(pl) + 8, -EINVAL);
 }
 

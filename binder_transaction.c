@@ -138,13 +138,99 @@ static int binder_get_offset(struct binder_alloc *alloc,
 	return ret;
 }
 
+/* fds of a freed buffer's fd arrays, closed once context->lock is dropped */
+struct binder_fd_batch {
+	u32 *fd;
+	size_t n;
+	size_t cap;
+};
+
+static void binder_fd_batch_add(struct binder_fd_batch *b, u32 fd)
+{
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? 2 * b->cap : 16;
+		u32 *fds = krealloc_array(b->fd, cap, sizeof(*fds), GFP_KERNEL);
+
+		if (!fds) {
+			pr_warn_ratelimited("fd array: out of memory, fd %u left open\n",
+					    fd);
+			return;
+		}
+		b->fd = fds;
+		b->cap = cap;
+	}
+	b->fd[b->n++] = fd;
+}
+
+static void binder_fd_batch_close(struct binder_fd_batch *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++)
+		close_fd(b->fd[i]);
+	kfree(b->fd);
+}
+
+static size_t binder_buffer_object_count(struct binder_buffer *buffer)
+{
+	return buffer->offsets_size / sizeof(binder_size_t);
+}
+
+/*
+ * Read the BINDER_TYPE_PTR object at offsets[@index] of @buffer, one of
+ * its first @num_valid (already checked) objects, and where it is.
+ */
+static bool binder_get_ptr(struct binder_alloc *alloc,
+			   struct binder_buffer *buffer, u64 index,
+			   size_t num_valid, struct binder_buffer_object *bbo,
+			   u64 *obj_offset)
+{
+	union binder_object obj;
+	u64 offset;
+
+	if (index >= num_valid ||
+	    binder_get_offset(alloc, buffer, index, &offset) ||
+	    !binder_get_object(alloc, buffer, offset, &obj) ||
+	    obj.hdr.type != BINDER_TYPE_PTR)
+		return false;
+	*bbo = obj.bbo;
+	if (obj_offset)
+		*obj_offset = offset;
+	return true;
+}
+
+/*
+ * Where the fds of @fda (object @index of @buffer, checked when sent) are
+ * in @buffer.  Return: 0, or -EINVAL.
+ */
+static int binder_fda_fds_offset(struct binder_alloc *alloc,
+				 struct binder_buffer *buffer,
+				 const struct binder_fd_array_object *fda,
+				 size_t index, u64 *at)
+{
+	struct binder_buffer_object parent;
+	u64 size;
+
+	if (!binder_get_ptr(alloc, buffer, fda->parent, index, &parent, NULL) ||
+	    check_mul_overflow((u64)fda->num_fds, (u64)sizeof(u32), &size) ||
+	    size > parent.length ||
+	    fda->parent_offset > parent.length - size ||
+	    parent.buffer < buffer->user_data)
+		return -EINVAL;
+	*at = parent.buffer - buffer->user_data + fda->parent_offset;
+	return 0;
+}
+
 /*
  * Give back what the first @count objects of @buffer (owned by @proc)
- * hold, and the buffer's count on its target node.
+ * hold, and the buffer's count on its target node.  With @close (a buffer
+ * its owner frees), the fds its fd arrays installed are collected there to
+ * be closed.
  */
 static void binder_buffer_release_clocked(struct binder_proc *proc,
 					  struct binder_buffer *buffer,
-					  size_t count)
+					  size_t count,
+					  struct binder_fd_batch *close)
 {
 	union binder_object obj;
 	size_t i;
@@ -155,8 +241,9 @@ static void binder_buffer_release_clocked(struct binder_proc *proc,
 	}
 	for (i = 0; i < count; i++) {
 		struct binder_node *node;
-		u64 offset;
+		u64 offset, at;
 		bool strong;
+		u64 k;
 
 		if (binder_get_offset(&proc->alloc, buffer, i, &offset) ||
 		    !binder_get_object(&proc->alloc, buffer, offset, &obj)) {
@@ -186,20 +273,36 @@ static void binder_buffer_release_clocked(struct binder_proc *proc,
 				pr_err_ratelimited("%d: release: bad handle %u\n",
 						   proc->pid, obj.fbo.handle);
 			break;
+		case BINDER_TYPE_FDA:
+			if (!close)
+				break;
+			if (binder_fda_fds_offset(&proc->alloc, buffer,
+						  &obj.fdao, i, &at)) {
+				pr_err_ratelimited("%d: release: bad fd array at index %zu\n",
+						   proc->pid, i);
+				break;
+			}
+			for (k = 0; k < obj.fdao.num_fds; k++) {
+				u32 fd;
+
+				if (binder_alloc_copy_from_buffer(&proc->alloc,
+								  &fd, buffer,
+								  at + k * sizeof(fd),
+								  sizeof(fd)))
+					break;
+				binder_fd_batch_add(close, fd);
+			}
+			break;
 		default:
 			/*
 			 * BINDER_TYPE_FD: the receiver owns the fd once
 			 * delivered (userspace closes it), and an undelivered
 			 * file is dropped with its transaction's fixups.
+			 * BINDER_TYPE_PTR: its bytes go with the buffer.
 			 */
 			break;
 		}
 	}
-}
-
-static size_t binder_buffer_object_count(struct binder_buffer *buffer)
-{
-	return buffer->offsets_size / sizeof(binder_size_t);
 }
 
 /*
@@ -207,7 +310,8 @@ static size_t binder_buffer_object_count(struct binder_buffer *buffer)
  * it.  A freed oneway buffer lets the node's next oneway call through.
  */
 static void binder_free_buf_clocked(struct binder_proc *proc,
-				    struct binder_buffer *buffer)
+				    struct binder_buffer *buffer,
+				    struct binder_fd_batch *close)
 {
 	struct binder_transaction *t = buffer->owner;
 	struct binder_node *node = buffer->target_node;
@@ -231,7 +335,7 @@ static void binder_free_buf_clocked(struct binder_proc *proc,
 		}
 	}
 	binder_buffer_release_clocked(proc, buffer,
-				      binder_buffer_object_count(buffer));
+				      binder_buffer_object_count(buffer), close);
 	binder_alloc_free_buf(&proc->alloc, buffer);
 }
 
@@ -242,13 +346,15 @@ static void binder_free_buf_clocked(struct binder_proc *proc,
  * @data_ptr: the buffer's data pointer, as delivered
  *
  * Unknown buffers and buffers not delivered (or already being freed) are
- * refused with a message; the command is consumed either way.
+ * refused with a message; the command is consumed either way.  The fds
+ * the buffer's fd arrays installed in the caller are closed.
  */
 void binder_free_buffer_cmd(struct binder_proc *proc,
 			    struct binder_thread *thread,
 			    binder_uintptr_t data_ptr)
 {
 	struct binder_context *context = proc->context;
+	struct binder_fd_batch close = { };
 	struct binder_buffer *buffer;
 
 	mutex_lock(&context->lock);
@@ -262,9 +368,10 @@ void binder_free_buffer_cmd(struct binder_proc *proc,
 		binder_debug(BINDER_DEBUG_FREE_BUFFER,
 			     "%d:%d BC_FREE_BUFFER u%016llx\n", proc->pid,
 			     thread->pid, (u64)data_ptr);
-		binder_free_buf_clocked(proc, buffer);
+		binder_free_buf_clocked(proc, buffer, &close);
 	}
 	mutex_unlock(&context->lock);
+	binder_fd_batch_close(&close);
 }
 
 /* ---- failing and cleaning up ---- */
@@ -337,7 +444,7 @@ static void binder_cleanup_transaction_clocked(struct binder_transaction *t)
 	if (buffer) {
 		t->buffer = NULL;
 		buffer->owner = NULL;
-		binder_free_buf_clocked(t->to_proc, buffer);
+		binder_free_buf_clocked(t->to_proc, buffer, NULL);
 	}
 	if (t->need_reply)
 		binder_send_failed_reply_clocked(t, BR_DEAD_REPLY);
@@ -567,7 +674,196 @@ static int binder_translate_fd(struct binder_proc *proc,
 }
 
 /*
- * Translate the objects of a freshly filled @buffer for @target_proc.
+ * Scatter-gather state of one send: where the next BINDER_TYPE_PTR's bytes
+ * go in the buffer's sg area, and the PTR object the last fixup went into
+ * with the lowest offset a next fixup may use in it.  A last object at
+ * offset 0 means "none yet", as upstream has it (so a PTR at data offset 0
+ * can be nobody's parent).
+ */
+struct binder_sg {
+	u64 next;
+	u64 end;
+	u64 last_obj;
+	u64 last_min;
+};
+
+/*
+ * Fixups go into one buffer at growing offsets, and only into the PTR last
+ * fixed up in or one of its ancestors (whose own fixups then limit how low
+ * the offset may be).
+ */
+static bool binder_sg_fixup_in_order(struct binder_alloc *alloc,
+				     struct binder_buffer *buffer,
+				     const struct binder_sg *sg,
+				     u64 parent_obj, u64 fixup_offset)
+{
+	u64 obj = sg->last_obj, min = sg->last_min;
+
+	if (!obj)
+		return false;
+	/* each step goes to a lower index: the walk ends */
+	while (obj != parent_obj) {
+		union binder_object o;
+
+		if (binder_get_object(alloc, buffer, obj, &o) != sizeof(o.bbo) ||
+		    o.hdr.type != BINDER_TYPE_PTR ||
+		    !(o.bbo.flags & BINDER_BUFFER_FLAG_HAS_PARENT))
+			return false;
+		min = o.bbo.parent_offset + sizeof(binder_uintptr_t);
+		if (binder_get_offset(alloc, buffer, o.bbo.parent, &obj))
+			return false;
+	}
+	return fixup_offset >= min;
+}
+
+/*
+ * A BINDER_TYPE_PTR, object @index at @offset: its bytes are copied from
+ * the sender into the sg area, its buffer points there, and a child's
+ * address is written into its parent.
+ */
+static int binder_sg_ptr(struct binder_alloc *alloc,
+			 struct binder_buffer *buffer, struct binder_sg *sg,
+			 size_t index, u64 offset,
+			 struct binder_buffer_object *bbo)
+{
+	struct binder_buffer_object parent;
+	u64 parent_obj, at;
+
+	if (bbo->length > sg->end - sg->next)
+		return -EINVAL;
+	if (binder_alloc_copy_user_to_buffer(alloc, buffer, sg->next,
+					     u64_to_user_ptr(bbo->buffer),
+					     bbo->length))
+		return -EINVAL;
+	bbo->buffer = buffer->user_data + sg->next;
+	sg->next += ALIGN(bbo->length, sizeof(u64));
+
+	if (bbo->flags & BINDER_BUFFER_FLAG_HAS_PARENT) {
+		if (!binder_get_ptr(alloc, buffer, bbo->parent, index, &parent,
+				    &parent_obj) ||
+		    !binder_sg_fixup_in_order(alloc, buffer, sg, parent_obj,
+					      bbo->parent_offset) ||
+		    parent.length < sizeof(binder_uintptr_t) ||
+		    bbo->parent_offset > parent.length -
+					 sizeof(binder_uintptr_t))
+			return -EINVAL;
+		at = parent.buffer - buffer->user_data + bbo->parent_offset;
+		if (binder_alloc_copy_to_buffer(alloc, buffer, at, &bbo->buffer,
+						sizeof(bbo->buffer)))
+			return -EINVAL;
+	}
+	sg->last_obj = offset;
+	sg->last_min = 0;
+	return 0;
+}
+
+/*
+ * A BINDER_TYPE_FDA, object @index: its fds must lie, 4-aligned, in an
+ * earlier PTR (copied already); they are translated with the other objects.
+ * @udata is the sender's data, where its own copy of the parent says where
+ * the fds were in its memory.
+ */
+static int binder_sg_fda(struct binder_alloc *alloc,
+			 struct binder_buffer *buffer, struct binder_sg *sg,
+			 size_t index, const void __user *udata,
+			 const struct binder_fd_array_object *fda)
+{
+	struct binder_buffer_object parent;
+	binder_uintptr_t sender_base;
+	u64 parent_obj, size, at;
+
+	if (!binder_get_ptr(alloc, buffer, fda->parent, index, &parent,
+			    &parent_obj) ||
+	    !binder_sg_fixup_in_order(alloc, buffer, sg, parent_obj,
+				      fda->parent_offset))
+		return -EINVAL;
+	if (copy_from_user(&sender_base, udata + parent_obj +
+			   offsetof(struct binder_buffer_object, buffer),
+			   sizeof(sender_base)))
+		return -EINVAL;
+	if (fda->num_fds) {
+		if (check_mul_overflow((u64)fda->num_fds, (u64)sizeof(u32),
+				       &size) ||
+		    size > parent.length ||
+		    fda->parent_offset > parent.length - size)
+			return -EINVAL;
+		at = parent.buffer - buffer->user_data + fda->parent_offset;
+		if (!IS_ALIGNED(at, sizeof(u32)) ||
+		    !IS_ALIGNED(sender_base + fda->parent_offset, sizeof(u32)))
+			return -EINVAL;
+	}
+	sg->last_obj = parent_obj;
+	sg->last_min = fda->parent_offset + fda->num_fds * sizeof(u32);
+	return 0;
+}
+
+/*
+ * First pass over a freshly filled @buffer, without context->lock: every
+ * object is checked (offsets in order, objects inside the data), sg
+ * buffers are copied and fixed up, fd arrays checked.  @udata is the
+ * sender's data.
+ *
+ * Return: 0, or a negative errno; *count says how many objects passed.
+ * The second pass translates those and reports this error after them, so
+ * the first failing object decides the error, as when done in one pass.
+ */
+static int binder_check_objects(struct binder_alloc *alloc,
+				struct binder_buffer *buffer,
+				u64 sg_size, const void __user *udata,
+				size_t *count)
+{
+	size_t i, n = binder_buffer_object_count(buffer);
+	struct binder_sg sg = { };
+	union binder_object obj;
+	u64 off_min = 0;
+	int ret = 0;
+
+	sg.next = ALIGN(buffer->data_size, sizeof(u64)) +
+		  ALIGN(buffer->offsets_size, sizeof(u64));
+	sg.end = sg.next + sg_size;
+	for (i = 0; i < n; i++) {
+		size_t size;
+		u64 offset;
+
+		if (binder_get_offset(alloc, buffer, i, &offset)) {
+			ret = -EINVAL;
+			break;
+		}
+		size = binder_get_object(alloc, buffer, offset, &obj);
+		if (!size || offset < off_min) {
+			binder_user_error("%d:%d bad offset (%lld, min %lld max %zd) or object\n",
+					  current->tgid, current->pid, offset,
+					  off_min, buffer->data_size);
+			ret = -EINVAL;
+			break;
+		}
+		off_min = offset + size;
+		if (obj.hdr.type == BINDER_TYPE_PTR) {
+			ret = binder_sg_ptr(alloc, buffer, &sg, i, offset,
+					    &obj.bbo);
+			if (!ret && binder_alloc_copy_to_buffer(alloc, buffer,
+								offset, &obj,
+								size))
+				ret = -EINVAL;
+		} else if (obj.hdr.type == BINDER_TYPE_FDA) {
+			ret = binder_sg_fda(alloc, buffer, &sg, i, udata,
+					    &obj.fdao);
+		}
+		if (ret) {
+			binder_user_error("%d:%d bad %s object at index %zu\n",
+					  current->tgid, current->pid,
+					  obj.hdr.type == BINDER_TYPE_PTR ?
+					  "buffer" : "fd array", i);
+			break;
+		}
+	}
+	*count = i;
+	return ret;
+}
+
+/*
+ * Translate the first @count objects of @buffer (checked by
+ * binder_check_objects()) for @target_proc.
  * Return: 0, or a negative errno; *done says how many objects were
  * translated (and hold counts) either way.
  */
@@ -577,29 +873,23 @@ static int binder_translate_objects_clocked(struct binder_proc *proc,
 					    struct binder_transaction *t,
 					    bool accept_fds,
 					    struct binder_buffer *buffer,
-					    size_t *done)
+					    size_t count, size_t *done)
 {
 	struct binder_alloc *alloc = &target_proc->alloc;
-	size_t i, count = binder_buffer_object_count(buffer);
 	union binder_object obj;
-	u64 off_min = 0;
+	size_t i;
 	int ret;
 
 	*done = 0;
 	for (i = 0; i < count; i++) {
+		u64 offset, at, k;
 		size_t size;
-		u64 offset;
 
 		if (binder_get_offset(alloc, buffer, i, &offset))
 			return -EINVAL;
 		size = binder_get_object(alloc, buffer, offset, &obj);
-		if (!size || offset < off_min) {
-			binder_user_error("%d:%d bad offset (%lld, min %lld max %zd) or object\n",
-					  proc->pid, thread->pid, offset,
-					  off_min, buffer->data_size);
+		if (!size)
 			return -EINVAL;
-		}
-		off_min = offset + size;
 
 		switch (obj.hdr.type) {
 		case BINDER_TYPE_BINDER:
@@ -619,11 +909,30 @@ static int binder_translate_objects_clocked(struct binder_proc *proc,
 								    fd));
 			obj.fdo.pad_binder = 0;
 			break;
+		case BINDER_TYPE_FDA:
+			ret = 0;
+			if (!obj.fdao.num_fds)
+				break;
+			ret = binder_fda_fds_offset(alloc, buffer, &obj.fdao,
+						    i, &at);
+			for (k = 0; !ret && k < obj.fdao.num_fds; k++) {
+				u64 fd_at = at + k * sizeof(u32);
+				u32 fd;
+
+				ret = binder_alloc_copy_from_buffer(alloc, &fd,
+								    buffer,
+								    fd_at,
+								    sizeof(fd));
+				if (!ret)
+					ret = binder_translate_fd(proc, thread,
+								  target_proc,
+								  t, accept_fds,
+								  fd, fd_at);
+			}
+			break;
 		default:
-			/* fd array and pointer objects: not yet */
-			binder_user_error("%d:%d got transaction with unsupported object type %x\n",
-					  proc->pid, thread->pid, obj.hdr.type);
-			ret = -EINVAL;
+			/* BINDER_TYPE_PTR: done by binder_check_objects() */
+			ret = 0;
 			break;
 		}
 		if (ret)
@@ -765,11 +1074,12 @@ static int binder_send_call_target_clocked(struct binder_proc *proc,
 }
 
 /**
- * binder_transaction() - BC_TRANSACTION or BC_REPLY
- * @proc:   the sender's proc
- * @thread: the sender
- * @tr:     the command's payload
- * @reply:  BC_REPLY
+ * binder_transaction() - BC_TRANSACTION(_SG) or BC_REPLY(_SG)
+ * @proc:         the sender's proc
+ * @thread:       the sender
+ * @tr:           the command's payload
+ * @buffers_size: the sg area for BINDER_TYPE_PTR objects (0 without _SG)
+ * @reply:        BC_REPLY(_SG)
  *
  * Failures are reported to userspace as BR_* work (BR_FAILED_REPLY,
  * BR_DEAD_REPLY), never as an ioctl error.
@@ -777,7 +1087,8 @@ static int binder_send_call_target_clocked(struct binder_proc *proc,
  * Return: 0.
  */
 int binder_transaction(struct binder_proc *proc, struct binder_thread *thread,
-		       const struct binder_transaction_data *tr, bool reply)
+		       const struct binder_transaction_data *tr,
+		       binder_size_t buffers_size, bool reply)
 {
 	struct binder_context *context = proc->context;
 	struct binder_send s = { .return_error = BR_FAILED_REPLY };
@@ -785,9 +1096,11 @@ int binder_transaction(struct binder_proc *proc, struct binder_thread *thread,
 	struct binder_buffer *buffer = NULL;
 	struct binder_transaction *t;
 	struct binder_work *tcomplete;
+	size_t done = 0, checked = 0;
 	char *secctx = NULL;
 	u32 secctx_sz = 0;
-	size_t done = 0;
+	u64 extra_size;
+	int check_ret;
 	int debug_id;
 	int ret;
 
@@ -837,10 +1150,18 @@ int binder_transaction(struct binder_proc *proc, struct binder_thread *thread,
 		}
 	}
 
+	if (check_add_overflow((u64)buffers_size,
+			       (u64)ALIGN(secctx_sz, sizeof(u64)),
+			       &extra_size)) {
+		s.param = -EINVAL;
+		s.why = "sg and security context sizes overflow";
+		mutex_lock(&context->lock);
+		goto err;
+	}
+
 	/* Fill the buffer in the target's area; this sleeps and faults. */
 	buffer = binder_alloc_new_buf(&s.target_proc->alloc, tr->data_size,
-				      tr->offsets_size,
-				      ALIGN(secctx_sz, sizeof(u64)), oneway,
+				      tr->offsets_size, extra_size, oneway,
 				      current->tgid);
 	if (IS_ERR(buffer)) {
 		ret = PTR_ERR(buffer);
@@ -865,12 +1186,20 @@ int binder_transaction(struct binder_proc *proc, struct binder_thread *thread,
 
 	if (!ret && secctx) {
 		size_t at = ALIGN(tr->data_size, sizeof(u64)) +
-			    ALIGN(tr->offsets_size, sizeof(u64));
+			    ALIGN(tr->offsets_size, sizeof(u64)) + buffers_size;
 
 		ret = binder_alloc_copy_to_buffer(&s.target_proc->alloc, buffer,
 						  at, secctx, secctx_sz);
 		t->security_ctx = buffer->user_data + at;
 	}
+	/* objects are checked and sg buffers filled unlocked too */
+	check_ret = -EINVAL;
+	if (!ret && IS_ALIGNED(tr->offsets_size, sizeof(binder_size_t)) &&
+	    IS_ALIGNED(buffers_size, sizeof(u64)))
+		check_ret = binder_check_objects(&s.target_proc->alloc, buffer,
+						 buffers_size,
+						 u64_to_user_ptr(tr->data.ptr.buffer),
+						 &checked);
 
 	mutex_lock(&context->lock);
 	/* the buffer now holds the node's strong count taken above */
@@ -882,6 +1211,11 @@ int binder_transaction(struct binder_proc *proc, struct binder_thread *thread,
 	}
 	if (!IS_ALIGNED(tr->offsets_size, sizeof(binder_size_t))) {
 		s.why = "invalid offsets size";
+		s.param = -EINVAL;
+		goto err;
+	}
+	if (!IS_ALIGNED(buffers_size, sizeof(u64))) {
+		s.why = "unaligned sg buffers size";
 		s.param = -EINVAL;
 		goto err;
 	}
@@ -903,7 +1237,9 @@ int binder_transaction(struct binder_proc *proc, struct binder_thread *thread,
 					       reply ? !!(s.in_reply_to->flags &
 							  TF_ACCEPT_FDS) :
 					       s.target_node->accept_fds,
-					       buffer, &done);
+					       buffer, checked, &done);
+	if (!ret)
+		ret = check_ret;
 	if (ret) {
 		s.param = ret;
 		s.why = "object translation failed";
@@ -976,7 +1312,7 @@ err_linked:
 	buffer->owner = NULL;
 err:
 	if (buffer) {
-		binder_buffer_release_clocked(s.target_proc, buffer, done);
+		binder_buffer_release_clocked(s.target_proc, buffer, done, NULL);
 		binder_alloc_free_buf(&s.target_proc->alloc, buffer);
 	} else if (s.target_node) {
 		binder_dec_node_clocked(s.target_node, true, false);
@@ -1089,7 +1425,7 @@ void binder_fail_delivery_clocked(struct binder_transaction *t)
 
 	t->buffer = NULL;
 	buffer->owner = NULL;
-	binder_free_buf_clocked(t->to_proc, buffer);
+	binder_free_buf_clocked(t->to_proc, buffer, NULL);
 	if (t->need_reply)
 		binder_send_failed_reply_clocked(t, BR_FAILED_REPLY);
 	else

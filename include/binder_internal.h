@@ -557,7 +557,8 @@ int binder_set_context_mgr(struct binder_proc *proc,
 
 /* binder_transaction.c */
 int binder_transaction(struct binder_proc *proc, struct binder_thread *thread,
-		       const struct binder_transaction_data *tr, bool reply);
+		       const struct binder_transaction_data *tr,
+		       binder_size_t buffers_size, bool reply);
 void binder_free_buffer_cmd(struct binder_proc *proc,
 			    struct binder_thread *thread,
 			    binder_uintptr_t data_ptr);

@@ -1253,6 +1253,50 @@ static void reply_fd(struct binder_server *s, struct binder_reader *r,
 	close(fd);
 }
 
+/* BINDER_INSPECT_REPLY_SG */
+static void reply_sg(struct binder_server *s, struct binder_reader *r,
+		     const struct binder_br *tr)
+{
+	struct binder_extended_error ee = { .command = BR_ERROR };
+	struct binder_sg_outer outer = { .tag = BINDER_INSPECT_COOKIE };
+	struct binder_sg_inner inner = { .tail = BINDER_INSPECT_COOKIE + 1 };
+	binder_size_t offs[3] = {
+		offsetof(struct binder_sg_reply, outer),
+		offsetof(struct binder_sg_reply, inner),
+		offsetof(struct binder_sg_reply, fda),
+	};
+	struct binder_cmds c = { .len = 0 };
+	struct binder_sg_reply msg;
+	struct binder_br br;
+
+	inner.fds[0] = binder_memfd("r0");
+	inner.fds[1] = binder_memfd("r1");
+	memset(&msg, 0, sizeof(msg));
+	msg.outer.hdr.type = BINDER_TYPE_PTR;
+	msg.outer.buffer = (binder_uintptr_t)(uintptr_t)&outer;
+	msg.outer.length = sizeof(outer);
+	msg.inner.hdr.type = BINDER_TYPE_PTR;
+	msg.inner.flags = BINDER_BUFFER_FLAG_HAS_PARENT;
+	msg.inner.buffer = (binder_uintptr_t)(uintptr_t)&inner;
+	msg.inner.length = sizeof(inner);
+	msg.inner.parent = 0;
+	msg.inner.parent_offset = offsetof(struct binder_sg_outer, child);
+	msg.fda.hdr.type = BINDER_TYPE_FDA;
+	msg.fda.num_fds = 2;
+	msg.fda.parent = 1;
+	msg.fda.parent_offset = 0;
+	cmd_free_buffer(&c, tr->txn.data.ptr.buffer);
+	cmd_txn_sg(&c, BC_REPLY_SG, 0, 0, 0, &msg, sizeof(msg), offs, 3,
+		   sizeof(outer) + sizeof(inner));
+	binder_write_cmds(s->fd, &c, NULL);
+	binder_read_until(r, BR_TRANSACTION_COMPLETE, &br, BINDER_TIMEOUT_MS);
+	ioctl(s->fd, BINDER_GET_EXTENDED_ERROR, &ee);
+	binder_server_event(s, BINDER_INSPECT_EE,
+			    (uint64_t)ee.command << 32 | (uint32_t)ee.param);
+	close(inner.fds[0]);
+	close(inner.fds[1]);
+}
+
 void binder_inspect_handler(struct binder_server *s, struct binder_reader *r,
 			    const struct binder_br *tr,
 			    struct binder_answer *ans)
@@ -1290,6 +1334,11 @@ void binder_inspect_handler(struct binder_server *s, struct binder_reader *r,
 		return;
 	case BINDER_INSPECT_REPLY_FD:
 		reply_fd(s, r, tr);
+		ans->no_reply = true;
+		ans->keep_buffer = true;
+		return;
+	case BINDER_INSPECT_REPLY_SG:
+		reply_sg(s, r, tr);
 		ans->no_reply = true;
 		ans->keep_buffer = true;
 		return;

@@ -362,14 +362,38 @@ int binder_memfd(const char *s);
  *                        holding "reply", cookie BINDER_INSPECT_COOKIE),
  *                        then reports its own extended error as the server
  *                        event BINDER_INSPECT_EE, arg (command << 32 | param)
+ *   BINDER_INSPECT_REPLY_SG  replies with BC_REPLY_SG a struct
+ *                        binder_sg_reply: a PTR to a struct binder_sg_outer
+ *                        whose child points to a PTR holding two fds (memfds
+ *                        holding "r0" and "r1"), and an FDA over those; the
+ *                        extended error is reported as for REPLY_FD
  * The report's fds are closed by the handler once looked at.
  */
 #define BINDER_INSPECT_NODE	1
 #define BINDER_INSPECT		2
 #define BINDER_INSPECT_REPLY_FD	3
+#define BINDER_INSPECT_REPLY_SG	4
 #define BINDER_INSPECT_EE	0x7e7e0001
 #define BINDER_INSPECT_COOKIE	0xc0c0c0c0c0ULL
 #define BINDER_INSPECT_MAX	4
+
+/* BINDER_INSPECT_REPLY_SG: the reply's data and the buffers it points to */
+struct binder_sg_outer {
+	uint64_t tag;			/* BINDER_INSPECT_COOKIE */
+	uint64_t child;			/* the inner buffer's address */
+};
+
+struct binder_sg_inner {
+	uint32_t fds[2];
+	uint64_t tail;			/* BINDER_INSPECT_COOKIE + 1 */
+};
+
+struct binder_sg_reply {
+	uint64_t head;
+	struct binder_buffer_object outer;
+	struct binder_buffer_object inner;	/* child of outer at 8 */
+	struct binder_fd_array_object fda;	/* 2 fds at 0 of inner */
+};
 
 struct binder_inspect_node {
 	uint64_t ptr;

@@ -503,4 +503,135 @@ TEST_F(sg, failure_after_fda_installs_nothing)
 			sizeof(pl) + 8, -EINVAL);
 }
 
+/*
+ * The 5.18 deferred-fixup corner: PTR parent -> PTR child -> FDA as the
+ * last object, its fds in the child.  The receiver gets the parent with
+ * the child's address in it, the fds in the child replaced by its own.
+ */
+TEST_F(sg, fda_in_child_ptr)
+{
+	struct binder_sg_outer outer = { .tag = 77 };
+	struct binder_sg_inner inner = {
+		.fds = { self->e.memfd[0], self->e.memfd[1] }, .tail = 78,
+	};
+	struct binder_sg_reply msg = {
+		.outer = ptr_obj(&outer, sizeof(outer)),
+		.inner = child_obj(&inner, sizeof(inner), 0,
+				   offsetof(struct binder_sg_outer, child)),
+		.fda = fda_obj(2, 1, 0),
+	};
+	binder_size_t offs[3] = {
+		offsetof(struct binder_sg_reply, outer),
+		offsetof(struct binder_sg_reply, inner),
+		offsetof(struct binder_sg_reply, fda),
+	};
+	const struct binder_buffer_object *a, *b;
+	struct binder_inspect_report rep;
+	struct binder_sg_outer got_outer;
+	struct binder_sg_inner got_inner;
+	int before = binder_count_fds(self->e.s.pid);
+
+	ASSERT_EQ(BR_REPLY, sg_call(&self->e.r, self->e.node, &msg, sizeof(msg),
+				    offs, 3, sizeof(outer) + sizeof(inner),
+				    &rep));
+	ASSERT_EQ(3, rep.nobj);
+	a = (const void *)rep.obj[0].raw;
+	b = (const void *)rep.obj[1].raw;
+	memcpy(&got_outer, rep.obj[0].bytes, sizeof(got_outer));
+	memcpy(&got_inner, rep.obj[1].bytes, sizeof(got_inner));
+	EXPECT_EQ(a->buffer + sizeof(outer), b->buffer);
+	EXPECT_EQ(77, got_outer.tag);
+	EXPECT_EQ(b->buffer, got_outer.child);
+	ASSERT_EQ(2, rep.nfd);
+	EXPECT_EQ(rep.fd[0].fd, (int32_t)got_inner.fds[0]);
+	EXPECT_EQ(rep.fd[1].fd, (int32_t)got_inner.fds[1]);
+	EXPECT_EQ(78, got_inner.tail);
+	EXPECT_STREQ("first", rep.fd[0].data);
+	EXPECT_STREQ("second", rep.fd[1].data);
+	EXPECT_EQ(FD_CLOEXEC, rep.fd[0].fd_flags);
+	EXPECT_EQ(0, rep.fd[0].open_after_free);
+	EXPECT_EQ(0, rep.fd[1].open_after_free);
+	EXPECT_EQ(before, binder_count_fds(self->e.s.pid));
+}
+
+/*
+ * BC_REPLY_SG: the same shape as a reply to a caller that accepts fds.
+ * The caller's new fds read what the replier put in them, and freeing
+ * the reply closes them; the replier's extended error stays BR_OK.
+ */
+TEST_F(sg, reply_sg_with_fda)
+{
+	const struct binder_buffer_object *outer, *inner;
+	const struct binder_sg_outer *o;
+	const struct binder_sg_inner *in;
+	const struct binder_sg_reply *msg;
+	char buf[2][4] = { "", "" };
+	struct binder_br br;
+	uint64_t ev = 0;
+	int before, fds[2], i;
+
+	before = binder_count_fds(getpid());
+	ASSERT_EQ(BR_REPLY, binder_transact(&self->e.r, self->e.node,
+					    BINDER_INSPECT_REPLY_SG,
+					    TF_ACCEPT_FDS, NULL, 0, NULL, 0,
+					    &br));
+	ASSERT_EQ(sizeof(*msg), br.txn.data_size);
+	ASSERT_EQ(3 * sizeof(binder_size_t), br.txn.offsets_size);
+	msg = br_data(&br);
+	outer = &msg->outer;
+	inner = &msg->inner;
+	EXPECT_EQ(BINDER_TYPE_PTR, outer->hdr.type);
+	EXPECT_EQ(BINDER_TYPE_PTR, inner->hdr.type);
+	EXPECT_EQ(BINDER_TYPE_FDA, msg->fda.hdr.type);
+	/* both buffers in our mapping, after data and offsets, 8-aligned */
+	EXPECT_EQ(br.txn.data.ptr.buffer + ((sizeof(*msg) + 7) & ~7UL) +
+		  3 * sizeof(binder_size_t), outer->buffer);
+	EXPECT_EQ(outer->buffer + sizeof(*o), inner->buffer);
+	o = (const void *)(uintptr_t)outer->buffer;
+	in = (const void *)(uintptr_t)inner->buffer;
+	EXPECT_EQ(BINDER_INSPECT_COOKIE, o->tag);
+	EXPECT_EQ(inner->buffer, o->child);
+	EXPECT_EQ(BINDER_INSPECT_COOKIE + 1, in->tail);
+	EXPECT_EQ(before + 2, binder_count_fds(getpid()));
+	for (i = 0; i < 2; i++) {
+		fds[i] = in->fds[i];
+		EXPECT_EQ(FD_CLOEXEC, fcntl(fds[i], F_GETFD));
+		EXPECT_EQ(2, pread(fds[i], buf[i], sizeof(buf[i]) - 1, 0));
+	}
+	EXPECT_STREQ("r0", buf[0]);
+	EXPECT_STREQ("r1", buf[1]);
+	EXPECT_EQ(0, binder_free_buffer(self->e.fd, br.txn.data.ptr.buffer));
+	/* BINDER_TYPE_FDA: closed with the buffer */
+	EXPECT_EQ(before, binder_count_fds(getpid()));
+	EXPECT_EQ(-1, fcntl(fds[0], F_GETFD));
+	EXPECT_EQ(-1, fcntl(fds[1], F_GETFD));
+	ASSERT_EQ(0, binder_server_wait(&self->e.s, BINDER_INSPECT_EE, &ev, T));
+	EXPECT_EQ(BR_OK, ev >> 32);
+	EXPECT_EQ(0, (int32_t)ev);
+}
+
+/*
+ * The same reply to a caller without TF_ACCEPT_FDS: BR_FAILED_REPLY and
+ * -EPERM for the caller, no fd; the replier's own outcome is fine.
+ */
+TEST_F(sg, reply_sg_fda_refused)
+{
+	struct binder_extended_error ee;
+	struct binder_br br;
+	uint64_t ev = 0;
+	int before;
+
+	before = binder_count_fds(getpid());
+	ASSERT_EQ(BR_FAILED_REPLY,
+		  binder_transact(&self->e.r, self->e.node,
+				  BINDER_INSPECT_REPLY_SG, 0, NULL, 0, NULL, 0,
+				  &br));
+	EXPECT_EQ(before, binder_count_fds(getpid()));
+	ASSERT_EQ(0, ioctl(self->e.fd, BINDER_GET_EXTENDED_ERROR, &ee));
+	EXPECT_EQ(BR_FAILED_REPLY, ee.command);
+	EXPECT_EQ(-EPERM, ee.param);
+	ASSERT_EQ(0, binder_server_wait(&self->e.s, BINDER_INSPECT_EE, &ev, T));
+	EXPECT_EQ(BR_OK, ev >> 32);
+}
+
 TEST_HARNESS_MAIN

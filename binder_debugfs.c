@@ -28,6 +28,7 @@ static const char * const binder_stat_names[BINDER_STAT_COUNT] = {
 	[BINDER_STAT_DEATH] = "death",
 	[BINDER_STAT_TRANSACTION] = "transaction",
 	[BINDER_STAT_TRANSACTION_COMPLETE] = "transaction_complete",
+	[BINDER_STAT_FREEZE] = "freeze",
 	[BINDER_STAT_BUFFER] = "buffer",
 	[BINDER_STAT_PAGE] = "page",
 };

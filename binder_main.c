@@ -250,6 +250,44 @@ static int binder_thread_write(struct binder_proc *proc,
 			}
 			break;
 		}
+		case BC_REQUEST_FREEZE_NOTIFICATION:
+		case BC_CLEAR_FREEZE_NOTIFICATION: {
+			struct binder_handle_cookie hc;
+
+			if (!BINDER_UAPI_FREEZE_NOTIFICATION)
+				goto unknown;
+			if (copy_from_user(&hc, ptr, sizeof(hc)))
+				return -EFAULT;
+			ptr += sizeof(hc);
+			mutex_lock(&context->lock);
+			if (cmd == BC_REQUEST_FREEZE_NOTIFICATION)
+				ret = binder_request_freeze_clocked(proc,
+								    hc.handle,
+								    hc.cookie);
+			else
+				ret = binder_clear_freeze_clocked(proc,
+								  hc.handle,
+								  hc.cookie);
+			mutex_unlock(&context->lock);
+			if (ret)
+				return ret;
+			break;
+		}
+		case BC_FREEZE_NOTIFICATION_DONE: {
+			binder_uintptr_t cookie;
+
+			if (!BINDER_UAPI_FREEZE_NOTIFICATION)
+				goto unknown;
+			if (get_user(cookie, (binder_uintptr_t __user *)ptr))
+				return -EFAULT;
+			ptr += sizeof(cookie);
+			mutex_lock(&context->lock);
+			ret = binder_freeze_done_clocked(proc, cookie);
+			mutex_unlock(&context->lock);
+			if (ret)
+				return ret;
+			break;
+		}
 		case BC_DEAD_BINDER_DONE: {
 			binder_uintptr_t cookie;
 
@@ -262,6 +300,7 @@ static int binder_thread_write(struct binder_proc *proc,
 			break;
 		}
 		default:
+unknown:
 			binder_user_error("%d:%d unknown command %u\n",
 					  proc->pid, thread->pid, cmd);
 			return -EINVAL;
@@ -469,12 +508,15 @@ retry:
 			break;
 		}
 		case BINDER_WORK_TRANSACTION_COMPLETE:
+		case BINDER_WORK_TRANSACTION_PENDING:
 		case BINDER_WORK_TRANSACTION_ONEWAY_SPAM_SUSPECT: {
 			u32 cmd = BR_TRANSACTION_COMPLETE;
 
 			if (proc->oneway_spam_detection &&
 			    w->type == BINDER_WORK_TRANSACTION_ONEWAY_SPAM_SUSPECT)
 				cmd = BR_ONEWAY_SPAM_SUSPECT;
+			else if (w->type == BINDER_WORK_TRANSACTION_PENDING)
+				cmd = BR_TRANSACTION_PENDING_FROZEN;
 			if (binder_put_cmd(&ptr, cmd)) {
 				ret = -EFAULT;
 				goto out;
@@ -512,9 +554,43 @@ retry:
 			if (clear) {
 				kfree(death);
 				binder_stats_deleted(BINDER_STAT_DEATH);
-			} else {
-				list_add_tail(&w->entry, &proc->delivered_death);
+				break;
 			}
+			list_add_tail(&w->entry, &proc->delivered_death);
+			/* one per read: userspace may call out on it */
+			goto done;
+		}
+		case BINDER_WORK_FROZEN_BINDER: {
+			struct binder_frozen_state_info info = { };
+			struct binder_ref_freeze *freeze;
+
+			freeze = container_of(w, struct binder_ref_freeze, work);
+			info.cookie = freeze->cookie;
+			info.is_frozen = freeze->is_frozen;
+			if (binder_put_cmd_data(&ptr, BR_FROZEN_BINDER, &info,
+						sizeof(info))) {
+				ret = -EFAULT;
+				goto out;
+			}
+			binder_dequeue_work_clocked(w);
+			freeze->sent = true;
+			list_add_tail(&w->entry, &proc->delivered_freeze);
+			/* one per read, as BR_DEAD_BINDER */
+			goto done;
+		}
+		case BINDER_WORK_CLEAR_FREEZE_NOTIFICATION: {
+			struct binder_ref_freeze *freeze;
+
+			freeze = container_of(w, struct binder_ref_freeze, work);
+			if (binder_put_cmd_data(&ptr,
+						BR_CLEAR_FREEZE_NOTIFICATION_DONE,
+						&freeze->cookie,
+						sizeof(freeze->cookie))) {
+				ret = -EFAULT;
+				goto out;
+			}
+			binder_dequeue_work_clocked(w);
+			binder_free_ref_freeze_clocked(freeze);
 			break;
 		}
 		}
@@ -758,6 +834,12 @@ static long binder_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 		break;
 	case BINDER_GET_NODE_INFO_FOR_REF:
 		ret = binder_ioctl_node_info_for_ref(proc, ubuf);
+		break;
+	case BINDER_FREEZE:
+		ret = binder_ioctl_freeze(ubuf);
+		break;
+	case BINDER_GET_FROZEN_INFO:
+		ret = binder_ioctl_frozen_info(ubuf);
 		break;
 	default:
 		ret = -EINVAL;

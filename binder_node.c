@@ -491,6 +491,10 @@ static void binder_delete_ref_clocked(struct binder_ref *ref)
 		binder_dequeue_work_clocked(&ref->death->work);
 		binder_free_death(ref->death);
 	}
+	if (ref->freeze) {
+		binder_dequeue_work_clocked(&ref->freeze->work);
+		binder_free_ref_freeze_clocked(ref->freeze);
+	}
 	/* a node freed by the first call cannot need the second */
 	if (ref->strong) {
 		node->internal_strong_refs--;

@@ -111,6 +111,8 @@ struct binder_proc *binder_proc_create(struct binder_device *device)
 	INIT_LIST_HEAD(&proc->todo);
 	INIT_LIST_HEAD(&proc->waiting_threads);
 	INIT_LIST_HEAD(&proc->delivered_death);
+	INIT_LIST_HEAD(&proc->delivered_freeze);
+	init_waitqueue_head(&proc->freeze_wait);
 	proc->context = &device->context;
 	proc->tsk = get_task_struct(current->group_leader);
 	proc->pid = current->group_leader->pid;
@@ -476,6 +478,8 @@ void binder_thread_release_clocked(struct binder_thread *thread)
 	while (t) {
 		if (t->to_thread == thread) {
 			t->to_thread = NULL;
+			/* nobody of the proc serves it any more */
+			binder_outstanding_dec_clocked(t);
 			if (t->buffer && t != send_reply) {
 				t->buffer->owner = NULL;
 				t->buffer = NULL;

@@ -58,6 +58,7 @@ static void binder_free_fd_fixups(struct binder_transaction *t)
 
 void binder_free_transaction_clocked(struct binder_transaction *t)
 {
+	binder_outstanding_dec_clocked(t);
 	binder_free_fd_fixups(t);
 	list_del(&t->context_entry);
 	if (t->buffer)
@@ -476,8 +477,18 @@ void binder_release_work_clocked(struct binder_proc *proc,
 			break;
 		case BINDER_WORK_TRANSACTION_COMPLETE:
 		case BINDER_WORK_TRANSACTION_ONEWAY_SPAM_SUSPECT:
+		case BINDER_WORK_TRANSACTION_PENDING:
 			kfree(w);
 			binder_stats_deleted(BINDER_STAT_TRANSACTION_COMPLETE);
+			break;
+		case BINDER_WORK_CLEAR_FREEZE_NOTIFICATION:
+			/* no ref owns it any more */
+			binder_free_ref_freeze_clocked(container_of(w,
+								    struct binder_ref_freeze,
+								    work));
+			break;
+		case BINDER_WORK_FROZEN_BINDER:
+			/* owned by its ref: dropped with it */
 			break;
 		case BINDER_WORK_DEAD_BINDER_AND_CLEAR:
 		case BINDER_WORK_CLEAR_DEATH_NOTIFICATION:
@@ -508,11 +519,63 @@ static struct binder_thread *binder_select_thread_clocked(struct binder_proc *pr
 }
 
 /*
+ * Can @queued, a oneway call waiting on its node at a frozen proc, be
+ * dropped for @t, a newer one with TF_UPDATE_TXN?  Both must be oneway
+ * TF_UPDATE_TXN calls of the same sender with the same code and flags to
+ * the same object.
+ */
+static bool binder_txn_supersedes(struct binder_transaction *t,
+				  struct binder_transaction *queued)
+{
+	const u32 both = TF_ONE_WAY | TF_UPDATE_TXN;
+	struct binder_node *a = t->buffer->target_node;
+	struct binder_node *b = queued->buffer->target_node;
+
+	return (t->flags & queued->flags & both) == both &&
+	       t->to_proc->tsk == queued->to_proc->tsk &&
+	       t->code == queued->code && t->flags == queued->flags &&
+	       t->buffer->pid == queued->buffer->pid &&
+	       a->ptr == b->ptr && a->cookie == b->cookie;
+}
+
+/* Drop the oneway call @t supersedes from @node's queue, if there is one. */
+static void binder_drop_superseded_clocked(struct binder_transaction *t,
+					   struct binder_node *node)
+{
+	struct binder_transaction *queued;
+	struct binder_buffer *buffer;
+	struct binder_work *w;
+
+	list_for_each_entry(w, &node->async_todo, entry) {
+		if (w->type != BINDER_WORK_TRANSACTION)
+			continue;
+		queued = container_of(w, struct binder_transaction, work);
+		if (binder_txn_supersedes(t, queued))
+			goto found;
+	}
+	return;
+found:
+	binder_debug(BINDER_DEBUG_TRANSACTION, "txn %d supersedes %d\n",
+		     t->debug_id, queued->debug_id);
+	binder_dequeue_work_clocked(w);
+	buffer = queued->buffer;
+	queued->buffer = NULL;
+	buffer->owner = NULL;
+	/* never delivered: its objects go back, its fds were never installed */
+	binder_buffer_release_clocked(queued->to_proc, buffer,
+				      binder_buffer_object_count(buffer), NULL);
+	binder_alloc_free_buf(&queued->to_proc->alloc, buffer);
+	binder_free_transaction_clocked(queued);
+}
+
+/*
  * Queue @t for @proc: on @thread when the call must go there, else on a
  * waiting thread or the proc's list; a oneway call to a node that is busy
  * with one waits on the node.
  *
- * Return: 0, or BR_DEAD_REPLY when the target is gone.
+ * Return: 0; BR_DEAD_REPLY when the target is gone; BR_FROZEN_REPLY for a
+ * sync call to a frozen proc; BR_TRANSACTION_PENDING_FROZEN when a oneway
+ * call was queued at a frozen proc (success, with the 6.12 UAPI only).
  */
 static u32 binder_proc_transaction_clocked(struct binder_transaction *t,
 					   struct binder_proc *proc,
@@ -522,9 +585,13 @@ static u32 binder_proc_transaction_clocked(struct binder_transaction *t,
 	bool oneway = t->flags & TF_ONE_WAY;
 	bool pending_async = false;
 
-	if (proc->killed || !binder_proc_usable(proc) ||
-	    (thread && thread->released))
-		return BR_DEAD_REPLY;
+	if (proc->frozen) {
+		proc->sync_recv |= !oneway;
+		proc->async_recv |= oneway;
+	}
+	if ((proc->frozen && !oneway) || proc->killed ||
+	    !binder_proc_usable(proc) || (thread && thread->released))
+		return proc->frozen ? BR_FROZEN_REPLY : BR_DEAD_REPLY;
 
 	if (oneway) {
 		if (node->has_async_transaction)
@@ -536,12 +603,16 @@ static u32 binder_proc_transaction_clocked(struct binder_transaction *t,
 	if (!thread && !pending_async)
 		thread = binder_select_thread_clocked(proc);
 
-	if (thread)
+	if (thread) {
 		binder_enqueue_thread_work_clocked(thread, &t->work);
-	else if (!pending_async)
+	} else if (!pending_async) {
 		binder_enqueue_work_clocked(&t->work, &proc->todo);
-	else
+	} else {
+		if ((t->flags & TF_UPDATE_TXN) && proc->frozen)
+			binder_drop_superseded_clocked(t, node);
 		binder_enqueue_work_clocked(&t->work, &node->async_todo);
+	}
+	binder_outstanding_inc_clocked(t);
 
 	if (!pending_async) {
 		if (thread)
@@ -549,6 +620,8 @@ static u32 binder_proc_transaction_clocked(struct binder_transaction *t,
 		else
 			binder_wakeup_proc_clocked(proc);
 	}
+	if (oneway && proc->frozen && BINDER_UAPI_FREEZE_NOTIFICATION)
+		return BR_TRANSACTION_PENDING_FROZEN;
 	return 0;
 }
 
@@ -1263,6 +1336,7 @@ int binder_transaction(struct binder_proc *proc, struct binder_thread *thread,
 		binder_pop_transaction_clocked(caller, s.in_reply_to);
 		binder_free_transaction_clocked(s.in_reply_to);
 		binder_enqueue_thread_work_clocked(caller, &t->work);
+		binder_outstanding_inc_clocked(t);
 		binder_wakeup_thread_clocked(caller);
 	} else if (!oneway) {
 		t->need_reply = 1;
@@ -1270,14 +1344,16 @@ int binder_transaction(struct binder_proc *proc, struct binder_thread *thread,
 		t->from_parent = thread->transaction_stack;
 		thread->transaction_stack = t;
 		binder_enqueue_deferred_thread_work_clocked(thread, tcomplete);
-		if (binder_proc_transaction_clocked(t, s.target_proc,
-						    s.target_thread)) {
+		ret = binder_proc_transaction_clocked(t, s.target_proc,
+						      s.target_thread);
+		if (ret) {
 			thread->transaction_stack = t->from_parent;
 			binder_dequeue_work_clocked(tcomplete);
 			t->from = NULL;
 			t->need_reply = 0;
-			s.return_error = BR_DEAD_REPLY;
-			s.why = "target died";
+			s.return_error = ret;
+			s.why = ret == BR_FROZEN_REPLY ? "target frozen" :
+				"target died";
 			goto err_linked;
 		}
 	} else {
@@ -1285,9 +1361,13 @@ int binder_transaction(struct binder_proc *proc, struct binder_thread *thread,
 			tcomplete->type =
 				BINDER_WORK_TRANSACTION_ONEWAY_SPAM_SUSPECT;
 		binder_enqueue_thread_work_clocked(thread, tcomplete);
-		if (binder_proc_transaction_clocked(t, s.target_proc, NULL)) {
+		ret = binder_proc_transaction_clocked(t, s.target_proc, NULL);
+		if (ret == BR_TRANSACTION_PENDING_FROZEN) {
+			/* queued: the sender is told it waits for a thaw */
+			tcomplete->type = BINDER_WORK_TRANSACTION_PENDING;
+		} else if (ret) {
 			binder_dequeue_work_clocked(tcomplete);
-			s.return_error = BR_DEAD_REPLY;
+			s.return_error = ret;
 			s.why = "target died";
 			goto err_linked;
 		}
@@ -1460,6 +1540,8 @@ void binder_proc_kill(struct binder_proc *proc)
 	binder_proc_release_threads_clocked(proc);
 	binder_release_work_clocked(proc, &proc->todo);
 	binder_release_nodes_and_refs_clocked(proc);
+	/* cleared freeze notifications waiting for their ack */
+	binder_release_work_clocked(proc, &proc->delivered_freeze);
 	list_for_each_entry_safe(death, tmp, &proc->delivered_death,
 				 work.entry) {
 		binder_dequeue_work_clocked(&death->work);

@@ -101,8 +101,35 @@ static inline void binder_shrinker_destroy(struct shrinker *s)
 
 /*
  * The 6.12 UAPI adds freeze notifications (BC_/BR_*FREEZE_NOTIFICATION*,
- * BR_FROZEN_BINDER, BR_TRANSACTION_PENDING_FROZEN): implemented when the
+ * BR_FROZEN_BINDER) and BR_TRANSACTION_PENDING_FROZEN: implemented when the
  * target's header has them, i.e. BINDER_HAVE_FREEZE_NOTIFICATION is set.
+ * Elsewhere the code tests BINDER_UAPI_FREEZE_NOTIFICATION; without it the
+ * names below only let that code compile: the commands stay unknown
+ * (-EINVAL) and the returns are never produced, as with 6.1's header.
  */
+#ifdef BINDER_HAVE_FREEZE_NOTIFICATION
+#define BINDER_UAPI_FREEZE_NOTIFICATION 1
+#define BINDER_UAPI_LAST_BC BC_FREEZE_NOTIFICATION_DONE
+#define BINDER_UAPI_LAST_BR BR_CLEAR_FREEZE_NOTIFICATION_DONE
+#else
+#define BINDER_UAPI_FREEZE_NOTIFICATION 0
+#define BINDER_UAPI_LAST_BC BC_REPLY_SG
+#define BINDER_UAPI_LAST_BR BR_ONEWAY_SPAM_SUSPECT
+
+struct binder_frozen_state_info {
+	binder_uintptr_t cookie;
+	__u32 is_frozen;
+	__u32 reserved;
+};
+
+#define BR_TRANSACTION_PENDING_FROZEN	_IO('r', 20)
+#define BR_FROZEN_BINDER	_IOR('r', 21, struct binder_frozen_state_info)
+#define BR_CLEAR_FREEZE_NOTIFICATION_DONE _IOR('r', 22, binder_uintptr_t)
+#define BC_REQUEST_FREEZE_NOTIFICATION	\
+	_IOW('c', 19, struct binder_handle_cookie)
+#define BC_CLEAR_FREEZE_NOTIFICATION	\
+	_IOW('c', 20, struct binder_handle_cookie)
+#define BC_FREEZE_NOTIFICATION_DONE	_IOW('c', 21, binder_uintptr_t)
+#endif
 
 #endif /* _BINDER_COMPAT_H */

@@ -94,20 +94,21 @@ enum binder_stat_type {
 	BINDER_STAT_DEATH,
 	BINDER_STAT_TRANSACTION,
 	BINDER_STAT_TRANSACTION_COMPLETE,
-	BINDER_STAT_UPSTREAM_COUNT,
-	BINDER_STAT_BUFFER = BINDER_STAT_UPSTREAM_COUNT,
+	BINDER_STAT_FREEZE,	/* upstream's with the 6.12 UAPI */
+	BINDER_STAT_BUFFER,
 	BINDER_STAT_PAGE,
 	BINDER_STAT_COUNT
 };
 
-/* Command counters are indexed by _IOC_NR() of the BC_* / BR_* code. */
-#ifdef BINDER_HAVE_FREEZE_NOTIFICATION
-#define BINDER_BC_COUNT (_IOC_NR(BC_FREEZE_NOTIFICATION_DONE) + 1)
-#define BINDER_BR_COUNT (_IOC_NR(BR_CLEAR_FREEZE_NOTIFICATION_DONE) + 1)
-#else
-#define BINDER_BC_COUNT (_IOC_NR(BC_REPLY_SG) + 1)
-#define BINDER_BR_COUNT (_IOC_NR(BR_ONEWAY_SPAM_SUSPECT) + 1)
-#endif
+#define BINDER_STAT_UPSTREAM_COUNT \
+	(BINDER_STAT_FREEZE + BINDER_UAPI_FREEZE_NOTIFICATION)
+
+/*
+ * Command counters are indexed by _IOC_NR() of the BC_* / BR_* code; the
+ * UAPI built against says how many there are.
+ */
+#define BINDER_BC_COUNT (_IOC_NR(BINDER_UAPI_LAST_BC) + 1)
+#define BINDER_BR_COUNT (_IOC_NR(BINDER_UAPI_LAST_BR) + 1)
 
 struct binder_stats {
 	atomic_t bc[BINDER_BC_COUNT];
@@ -193,6 +194,9 @@ enum binder_work_type {
 	BINDER_WORK_DEAD_BINDER,
 	BINDER_WORK_DEAD_BINDER_AND_CLEAR,
 	BINDER_WORK_CLEAR_DEATH_NOTIFICATION,
+	BINDER_WORK_TRANSACTION_PENDING,	/* oneway queued at a frozen proc */
+	BINDER_WORK_FROZEN_BINDER,
+	BINDER_WORK_CLEAR_FREEZE_NOTIFICATION,
 };
 
 /**
@@ -264,6 +268,25 @@ struct binder_ref_death {
 };
 
 /**
+ * struct binder_ref_freeze - a freeze notification a proc asked for
+ * @work:      BINDER_WORK_FROZEN_BINDER while the ref has it;
+ *             BINDER_WORK_CLEAR_FREEZE_NOTIFICATION once cleared (then it
+ *             belongs to its work list until read)
+ * @cookie:    the requester's cookie
+ * @is_frozen: the state the next BR_FROZEN_BINDER reports
+ * @sent:      delivered, not yet acknowledged (on proc->delivered_freeze)
+ * @resend:    the state changed (or it was cleared) while @sent: queue it
+ *             again on BC_FREEZE_NOTIFICATION_DONE
+ */
+struct binder_ref_freeze {
+	struct binder_work work;
+	binder_uintptr_t cookie;
+	bool is_frozen;
+	bool sent;
+	bool resend;
+};
+
+/**
  * struct binder_ref - a proc's handle to a node (usually another proc's)
  * @debug_id:      unique id
  * @rb_node_desc:  in proc->refs_by_desc
@@ -274,6 +297,7 @@ struct binder_ref_death {
  * @desc:          the handle number
  * @strong, @weak: userspace and in-flight counts
  * @death:         requested death notification, or NULL
+ * @freeze:        requested freeze notification, or NULL
  *
  * Everything is guarded by context->lock.
  */
@@ -288,6 +312,7 @@ struct binder_ref {
 	int strong;
 	int weak;
 	struct binder_ref_death *death;
+	struct binder_ref_freeze *freeze;
 };
 
 /**
@@ -303,6 +328,8 @@ struct binder_ref {
  * @to_thread:   target thread once known
  * @to_parent:   next transaction on @to_thread's stack
  * @need_reply:  a sync call not yet answered
+ * @outstanding: counted in @to_proc->outstanding_txns (queued or delivered
+ *               to it, not yet done with)
  * @buffer:      the data, in @to_proc's area; NULL once userspace freed it
  * @code, @flags: from binder_transaction_data
  * @sender_euid: the sender's euid, set by the kernel
@@ -328,6 +355,7 @@ struct binder_transaction {
 	struct binder_thread *to_thread;
 	struct binder_transaction *to_parent;
 	unsigned int need_reply:1;
+	unsigned int outstanding:1;
 	struct binder_buffer *buffer;
 	unsigned int code;
 	unsigned int flags;
@@ -418,6 +446,8 @@ struct binder_thread {
  * @alloc:        the buffer allocator of this proc's mapping
  * @default_priority: the opener's nice value; a thread waiting for proc
  *                work returns to it
+ * @freeze_wait:  BINDER_FREEZE with a timeout waits here for
+ *                @outstanding_txns to drop to 0
  *
  * Guarded by context->lock:
  * @killed:       nodes, refs, work and buffers are gone (owner dead or
@@ -431,6 +461,11 @@ struct binder_thread {
  * @delivered_death: BR_DEAD_BINDERs not yet acknowledged
  * @oneway_spam_detection: BINDER_ENABLE_ONEWAY_SPAM_DETECTION: this proc
  *                is told BR_ONEWAY_SPAM_SUSPECT when it floods a target
+ * @delivered_freeze: BR_FROZEN_BINDERs not yet acknowledged
+ * @frozen:       BINDER_FREEZE: sync calls to it fail with BR_FROZEN_REPLY
+ * @sync_recv, @async_recv: a call of that kind came while frozen
+ * @outstanding_txns: transactions queued or delivered to the proc and not
+ *                done with; a freeze waits for none
  * @max_threads:  BINDER_SET_MAX_THREADS value
  * @requested_threads, @requested_threads_started: BR_SPAWN_LOOPER
  *                accounting
@@ -454,6 +489,7 @@ struct binder_proc {
 	struct dentry *debugfs_entry;
 	struct binder_alloc alloc;
 	long default_priority;
+	wait_queue_head_t freeze_wait;
 
 	bool killed;
 	int tmp_refs;
@@ -464,6 +500,11 @@ struct binder_proc {
 	struct list_head todo;
 	struct list_head waiting_threads;
 	struct list_head delivered_death;
+	struct list_head delivered_freeze;
+	bool frozen;
+	bool sync_recv;
+	bool async_recv;
+	int outstanding_txns;
 	bool oneway_spam_detection;
 	u32 max_threads;
 	int requested_threads;
@@ -572,6 +613,19 @@ void binder_transaction_delivered_clocked(struct binder_thread *thread,
 int binder_apply_fd_fixups_clocked(struct binder_transaction *t);
 void binder_fail_delivery_clocked(struct binder_transaction *t);
 void binder_proc_kill(struct binder_proc *proc);
+
+/* binder_freeze.c: BINDER_FREEZE, frozen info, freeze notifications */
+void binder_outstanding_inc_clocked(struct binder_transaction *t);
+void binder_outstanding_dec_clocked(struct binder_transaction *t);
+int binder_ioctl_freeze(void __user *ubuf);
+int binder_ioctl_frozen_info(void __user *ubuf);
+int binder_request_freeze_clocked(struct binder_proc *proc, u32 desc,
+				  binder_uintptr_t cookie);
+int binder_clear_freeze_clocked(struct binder_proc *proc, u32 desc,
+				binder_uintptr_t cookie);
+int binder_freeze_done_clocked(struct binder_proc *proc,
+			       binder_uintptr_t cookie);
+void binder_free_ref_freeze_clocked(struct binder_ref_freeze *freeze);
 
 /* binder_main.c */
 extern struct list_head binder_devices;

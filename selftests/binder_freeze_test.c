@@ -386,4 +386,127 @@ TEST(freeze_notification)
 	EXPECT_EQ(0, binder_wait_objects_zero(5000));
 }
 
+/*
+ * Freezing with a timeout that runs out before the call is done: EAGAIN
+ * after the wait (not before), and the server is left unfrozen.
+ */
+TEST_F(frz, freeze_timeout_runs_out)
+{
+	struct binder_frozen_status_info fi;
+	int64_t t0, waited;
+	pid_t child;
+
+	child = fork();
+	ASSERT_LE(0, child);
+	if (child == 0)
+		_exit(slow_call(NULL));
+	ASSERT_EQ(0, binder_server_wait(&self->s, BR_TRANSACTION, NULL, T));
+	t0 = binder_now_ms();
+	EXPECT_EQ(-EAGAIN, freeze(self->fd, self->s.pid, true, 100));
+	waited = binder_now_ms() - t0;
+	EXPECT_LE(90, waited);
+	/* left unfrozen, the call still pending */
+	ASSERT_EQ(0, frozen_info(self->fd, self->s.pid, &fi));
+	EXPECT_EQ(2, fi.sync_recv);
+	EXPECT_EQ(0, reap(child));
+	ASSERT_EQ(0, frozen_info(self->fd, self->s.pid, &fi));
+	EXPECT_EQ(0, fi.sync_recv);
+	EXPECT_EQ(0, fi.async_recv);
+}
+
+/* A client with a freeze notification on a handle to the server's node */
+struct notif_env {
+	struct binder_server s;
+	struct binder_reader r;
+	void *map;
+	int fd;
+	int64_t h;
+};
+
+static int notif_setup(struct notif_env *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->s.flags = BINDER_SERVER_CTX_MGR;
+	e->s.handler = binder_inspect_handler;
+	if (binder_server_start(&e->s))
+		return -1;
+	e->fd = binder_open_mapped_dev(BINDER_DEV, 0, &e->map);
+	if (e->fd < 0)
+		return -1;
+	binder_reader_init(&e->r, e->fd);
+	e->h = binder_inspect_node(&e->r, 0x4000, 0);
+	if (e->h < 0)
+		return -1;
+	return binder_send_u32(e->fd, BC_ENTER_LOOPER);
+}
+
+/*
+ * 6.12: clearing a notification that was delivered and not acknowledged:
+ * BR_CLEAR_FREEZE_NOTIFICATION_DONE comes only after the ack; a freeze in
+ * between sends nothing more.
+ */
+TEST(freeze_notification_clear_unacked)
+{
+	const uint64_t cookie = 0xabc0010ULL;
+	struct notif_env e;
+	struct binder_br br;
+	uint64_t done;
+
+	if (!HAS_612)
+		SKIP(return, "freeze notifications came with 6.12");
+	ASSERT_EQ(0, notif_setup(&e));
+	ASSERT_EQ(0, freeze_cmd(e.fd, BC_REQUEST_FREEZE, e.h, cookie));
+	EXPECT_EQ(0, read_frozen(&e.r, cookie, T));
+	ASSERT_EQ(0, freeze_cmd(e.fd, BC_CLEAR_FREEZE, e.h, cookie));
+	EXPECT_EQ(-ETIMEDOUT, binder_read_br(&e.r, &br, 200));
+	ASSERT_EQ(0, freeze(e.fd, e.s.pid, true, 0));
+	EXPECT_EQ(-ETIMEDOUT, binder_read_br(&e.r, &br, 200));
+	EXPECT_EQ(0, freeze_cmd(e.fd, BC_FREEZE_DONE, 0, cookie));
+	ASSERT_EQ(0, binder_read_br(&e.r, &br, T));
+	EXPECT_EQ(BR_CLEAR_FREEZE_DONE, br.cmd);
+	memcpy(&done, br.raw, sizeof(done));
+	EXPECT_EQ(cookie, done);
+	EXPECT_EQ(-ETIMEDOUT, binder_read_br(&e.r, &br, 200));
+	ASSERT_EQ(0, freeze(e.fd, e.s.pid, false, 0));
+
+	munmap(e.map, BINDER_MAP_SIZE);
+	close(e.fd);
+	binder_server_stop(&e.s);
+	EXPECT_EQ(0, binder_wait_objects_zero(5000));
+}
+
+/*
+ * 6.12: a process that goes with notifications in every state (one
+ * queued, one delivered and unacknowledged, one cleared waiting for its
+ * ack) leaves nothing behind.
+ */
+TEST(freeze_notification_owner_exits)
+{
+	struct notif_env e;
+	int64_t h2, h3;
+
+	if (!HAS_612)
+		SKIP(return, "freeze notifications came with 6.12");
+	ASSERT_EQ(0, notif_setup(&e));
+	h2 = binder_inspect_node(&e.r, 0x5000, 0);
+	h3 = binder_inspect_node(&e.r, 0x6000, 0);
+	ASSERT_LE(0, h2);
+	ASSERT_LE(0, h3);
+	/* 1: delivered, not acked; 2: delivered, then cleared */
+	ASSERT_EQ(0, freeze_cmd(e.fd, BC_REQUEST_FREEZE, e.h, 1));
+	EXPECT_EQ(0, read_frozen(&e.r, 1, T));
+	ASSERT_EQ(0, freeze_cmd(e.fd, BC_REQUEST_FREEZE, h2, 2));
+	EXPECT_EQ(0, read_frozen(&e.r, 2, T));
+	ASSERT_EQ(0, freeze_cmd(e.fd, BC_CLEAR_FREEZE, h2, 2));
+	/* 3: queued, never read */
+	ASSERT_EQ(0, freeze_cmd(e.fd, BC_REQUEST_FREEZE, h3, 3));
+	/* and a change while all that is pending */
+	ASSERT_EQ(0, freeze(e.fd, e.s.pid, true, 0));
+
+	munmap(e.map, BINDER_MAP_SIZE);
+	close(e.fd);
+	binder_server_stop(&e.s);
+	EXPECT_EQ(0, binder_wait_objects_zero(5000));
+}
+
 TEST_HARNESS_MAIN

@@ -1,0 +1,370 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Freezing: BINDER_FREEZE, BINDER_GET_FROZEN_INFO and, with the 6.12 UAPI,
+ * freeze notifications.
+ *
+ * A frozen proc gets no sync calls: their senders get BR_FROZEN_REPLY.
+ * Oneway calls are queued as usual (with the 6.12 UAPI their senders are
+ * told BR_TRANSACTION_PENDING_FROZEN), and one sent with TF_UPDATE_TXN
+ * replaces an older one of the same sender, code and node still waiting on
+ * the node (binder_transaction.c).  Freezing fails with -EAGAIN while
+ * transactions to the proc are outstanding or its threads are in calls,
+ * after waiting up to timeout_ms for the outstanding ones to be done.
+ *
+ * Procs are found by pid on every device, as upstream does.  A proc's
+ * freeze state is guarded by its context->lock.
+ *
+ * A freeze notification is asked for on a ref; it reports the state of
+ * the node's owner at once and at every change.  One is delivered at a
+ * time: until BC_FREEZE_NOTIFICATION_DONE, a change only updates what the
+ * next one will say.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/jiffies.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "binder_internal.h"
+
+/**
+ * binder_outstanding_inc_clocked() - @t was queued for its target proc
+ * @t: a transaction with to_proc set
+ */
+void binder_outstanding_inc_clocked(struct binder_transaction *t)
+{
+	t->outstanding = 1;
+	t->to_proc->outstanding_txns++;
+}
+
+/**
+ * binder_outstanding_dec_clocked() - its target proc is done with @t
+ * @t: a transaction, counted or not
+ */
+void binder_outstanding_dec_clocked(struct binder_transaction *t)
+{
+	struct binder_proc *proc = t->to_proc;
+
+	if (!t->outstanding)
+		return;
+	t->outstanding = 0;
+	if (!--proc->outstanding_txns && proc->frozen)
+		wake_up_interruptible_all(&proc->freeze_wait);
+}
+
+/* Transactions to @proc outstanding, or one of its threads in a call */
+static bool binder_txns_pending_clocked(struct binder_proc *proc)
+{
+	bool pending = proc->outstanding_txns > 0;
+	struct rb_node *n;
+
+	spin_lock(&proc->lock);
+	for (n = rb_first(&proc->threads); n && !pending; n = rb_next(n)) {
+		struct binder_thread *thread = rb_entry(n, struct binder_thread,
+							rb_node);
+
+		pending = !!thread->transaction_stack;
+	}
+	spin_unlock(&proc->lock);
+	return pending;
+}
+
+/* ---- freeze notifications ---- */
+
+void binder_free_ref_freeze_clocked(struct binder_ref_freeze *freeze)
+{
+	kfree(freeze);
+	binder_stats_deleted(BINDER_STAT_FREEZE);
+}
+
+static void binder_queue_freeze_clocked(struct binder_proc *proc,
+					struct binder_ref_freeze *freeze)
+{
+	binder_enqueue_work_clocked(&freeze->work, &proc->todo);
+	binder_wakeup_proc_clocked(proc);
+}
+
+/* Every ref to @proc's nodes that asked learns its new state. */
+static void binder_freeze_notify_clocked(struct binder_proc *proc,
+					 bool frozen)
+{
+	struct rb_node *n;
+
+	for (n = rb_first(&proc->nodes); n; n = rb_next(n)) {
+		struct binder_node *node = rb_entry(n, struct binder_node,
+						    rb_node);
+		struct binder_ref *ref;
+
+		hlist_for_each_entry(ref, &node->refs, node_entry) {
+			struct binder_ref_freeze *freeze = ref->freeze;
+
+			if (!freeze || ref->proc->killed)
+				continue;
+			if (list_empty(&freeze->work.entry)) {
+				freeze->is_frozen = frozen;
+				binder_queue_freeze_clocked(ref->proc, freeze);
+				continue;
+			}
+			/* queued: it says the new state; delivered: again */
+			if (freeze->sent && freeze->is_frozen != frozen)
+				freeze->resend = true;
+			freeze->is_frozen = frozen;
+		}
+	}
+}
+
+/**
+ * binder_request_freeze_clocked() - BC_REQUEST_FREEZE_NOTIFICATION
+ * @proc:   the caller's proc
+ * @desc:   a handle of @proc (strong or weak)
+ * @cookie: what BR_FROZEN_BINDER will carry
+ *
+ * Return: 0; -EINVAL for an unknown handle or one that has a freeze
+ * notification already; -ENOMEM.
+ */
+int binder_request_freeze_clocked(struct binder_proc *proc, u32 desc,
+				  binder_uintptr_t cookie)
+{
+	struct binder_ref_freeze *freeze;
+	struct binder_ref *ref;
+
+	ref = binder_get_ref_clocked(proc, desc, false);
+	if (!ref) {
+		binder_user_error("%d BC_REQUEST_FREEZE_NOTIFICATION invalid ref %u\n",
+				  proc->pid, desc);
+		return -EINVAL;
+	}
+	if (ref->freeze) {
+		binder_user_error("%d BC_REQUEST_FREEZE_NOTIFICATION already set\n",
+				  proc->pid);
+		return -EINVAL;
+	}
+	freeze = kzalloc(sizeof(*freeze), GFP_KERNEL);
+	if (!freeze)
+		return -ENOMEM;
+	binder_stats_created(BINDER_STAT_FREEZE);
+	INIT_LIST_HEAD(&freeze->work.entry);
+	freeze->work.type = BINDER_WORK_FROZEN_BINDER;
+	freeze->cookie = cookie;
+	ref->freeze = freeze;
+	if (ref->node->proc) {
+		freeze->is_frozen = ref->node->proc->frozen;
+		binder_queue_freeze_clocked(proc, freeze);
+	}
+	return 0;
+}
+
+/**
+ * binder_clear_freeze_clocked() - BC_CLEAR_FREEZE_NOTIFICATION
+ * @proc:   the caller's proc
+ * @desc:   the handle
+ * @cookie: the cookie it was requested with
+ *
+ * BR_CLEAR_FREEZE_NOTIFICATION_DONE follows: now, when the notification
+ * is queued (it becomes the DONE), or after the delivered one is
+ * acknowledged.
+ *
+ * Return: 0, or -EINVAL (unknown handle, none requested, other cookie).
+ */
+int binder_clear_freeze_clocked(struct binder_proc *proc, u32 desc,
+				binder_uintptr_t cookie)
+{
+	struct binder_ref_freeze *freeze;
+	struct binder_ref *ref;
+
+	ref = binder_get_ref_clocked(proc, desc, false);
+	if (!ref) {
+		binder_user_error("%d BC_CLEAR_FREEZE_NOTIFICATION invalid ref %u\n",
+				  proc->pid, desc);
+		return -EINVAL;
+	}
+	freeze = ref->freeze;
+	if (!freeze) {
+		binder_user_error("%d BC_CLEAR_FREEZE_NOTIFICATION not active\n",
+				  proc->pid);
+		return -EINVAL;
+	}
+	if (freeze->cookie != cookie) {
+		binder_user_error("%d BC_CLEAR_FREEZE_NOTIFICATION cookie mismatch %016llx != %016llx\n",
+				  proc->pid, (u64)freeze->cookie, (u64)cookie);
+		return -EINVAL;
+	}
+	ref->freeze = NULL;
+	freeze->work.type = BINDER_WORK_CLEAR_FREEZE_NOTIFICATION;
+	if (list_empty(&freeze->work.entry))
+		binder_queue_freeze_clocked(proc, freeze);
+	else if (freeze->sent)
+		freeze->resend = true;
+	return 0;
+}
+
+/**
+ * binder_freeze_done_clocked() - BC_FREEZE_NOTIFICATION_DONE
+ * @proc:   the caller's proc
+ * @cookie: of a delivered BR_FROZEN_BINDER
+ *
+ * Return: 0, or -EINVAL when no delivered notification has @cookie.
+ */
+int binder_freeze_done_clocked(struct binder_proc *proc,
+			       binder_uintptr_t cookie)
+{
+	struct binder_ref_freeze *freeze;
+
+	list_for_each_entry(freeze, &proc->delivered_freeze, work.entry) {
+		if (freeze->cookie != cookie)
+			continue;
+		binder_dequeue_work_clocked(&freeze->work);
+		freeze->sent = false;
+		if (freeze->resend) {
+			freeze->resend = false;
+			binder_queue_freeze_clocked(proc, freeze);
+		}
+		return 0;
+	}
+	binder_user_error("%d BC_FREEZE_NOTIFICATION_DONE %016llx not found\n",
+			  proc->pid, (u64)cookie);
+	return -EINVAL;
+}
+
+/* ---- the ioctls ---- */
+
+/*
+ * Pin every proc opened by @pid.  Return: how many (*procs to unpin and
+ * free), 0 when there is none, or -ENOMEM.
+ */
+static int binder_pin_procs_of_pid(pid_t pid, struct binder_proc ***procs)
+{
+	struct binder_proc *proc, **found = NULL;
+	int n = 0, max = 0;
+
+	mutex_lock(&binder_procs_lock);
+	list_for_each_entry(proc, &binder_procs, proc_node)
+		max += proc->pid == pid;
+	if (max)
+		found = kcalloc(max, sizeof(*found), GFP_KERNEL);
+	if (max && !found) {
+		mutex_unlock(&binder_procs_lock);
+		return -ENOMEM;
+	}
+	list_for_each_entry(proc, &binder_procs, proc_node) {
+		if (proc->pid != pid)
+			continue;
+		mutex_lock(&proc->context->lock);
+		binder_proc_inc_tmpref_clocked(proc);
+		mutex_unlock(&proc->context->lock);
+		found[n++] = proc;
+	}
+	mutex_unlock(&binder_procs_lock);
+	*procs = found;
+	return n;
+}
+
+static void binder_unpin_proc(struct binder_proc *proc)
+{
+	struct binder_context *context = proc->context;
+
+	mutex_lock(&context->lock);
+	/* may free @proc */
+	binder_proc_dec_tmpref_clocked(proc);
+	mutex_unlock(&context->lock);
+}
+
+static long binder_freeze_proc(struct binder_proc *proc,
+			       const struct binder_freeze_info *info)
+{
+	struct binder_context *context = proc->context;
+	long ret = 0;
+
+	mutex_lock(&context->lock);
+	proc->sync_recv = false;
+	proc->async_recv = false;
+	proc->frozen = info->enable;
+	if (!info->enable && BINDER_UAPI_FREEZE_NOTIFICATION)
+		binder_freeze_notify_clocked(proc, false);
+	mutex_unlock(&context->lock);
+	if (!info->enable)
+		return 0;
+
+	if (info->timeout_ms > 0)
+		ret = wait_event_interruptible_timeout(proc->freeze_wait,
+						       !READ_ONCE(proc->outstanding_txns),
+						       msecs_to_jiffies(info->timeout_ms));
+
+	mutex_lock(&context->lock);
+	if (ret >= 0 && binder_txns_pending_clocked(proc))
+		ret = -EAGAIN;
+	if (ret < 0)
+		proc->frozen = false;
+	else if (BINDER_UAPI_FREEZE_NOTIFICATION)
+		binder_freeze_notify_clocked(proc, true);
+	mutex_unlock(&context->lock);
+	return ret;
+}
+
+/**
+ * binder_ioctl_freeze() - BINDER_FREEZE
+ * @ubuf: struct binder_freeze_info
+ *
+ * Every proc of the pid is frozen (or thawed) in turn; the first failure
+ * stops there.
+ *
+ * Return: 0; -EINVAL for a pid with no proc; -EAGAIN when transactions
+ * are pending; -ERESTARTSYS when a signal cut the wait; -EFAULT, -ENOMEM.
+ */
+int binder_ioctl_freeze(void __user *ubuf)
+{
+	struct binder_freeze_info info;
+	struct binder_proc **procs;
+	long ret = 0;
+	int i, n;
+
+	if (copy_from_user(&info, ubuf, sizeof(info)))
+		return -EFAULT;
+	n = binder_pin_procs_of_pid(info.pid, &procs);
+	if (n <= 0)
+		return n ? n : -EINVAL;
+	for (i = 0; i < n; i++) {
+		if (ret >= 0)
+			ret = binder_freeze_proc(procs[i], &info);
+		binder_unpin_proc(procs[i]);
+	}
+	kfree(procs);
+	return ret < 0 ? ret : 0;
+}
+
+/**
+ * binder_ioctl_frozen_info() - BINDER_GET_FROZEN_INFO
+ * @ubuf: struct binder_frozen_status_info; pid in, the rest out
+ *
+ * sync_recv: bit 0, a sync call came while frozen; bit 1, transactions
+ * are pending.  async_recv: a oneway call came while frozen.  Over every
+ * proc of the pid.
+ *
+ * Return: 0; -EINVAL for a pid with no proc; -EFAULT.
+ */
+int binder_ioctl_frozen_info(void __user *ubuf)
+{
+	struct binder_frozen_status_info info;
+	struct binder_proc *proc;
+	bool found = false;
+
+	if (copy_from_user(&info, ubuf, sizeof(info)))
+		return -EFAULT;
+	info.sync_recv = 0;
+	info.async_recv = 0;
+	mutex_lock(&binder_procs_lock);
+	list_for_each_entry(proc, &binder_procs, proc_node) {
+		if (proc->pid != info.pid)
+			continue;
+		found = true;
+		mutex_lock(&proc->context->lock);
+		info.sync_recv |= proc->sync_recv |
+				  (binder_txns_pending_clocked(proc) << 1);
+		info.async_recv |= proc->async_recv;
+		mutex_unlock(&proc->context->lock);
+	}
+	mutex_unlock(&binder_procs_lock);
+	if (!found)
+		return -EINVAL;
+	return copy_to_user(ubuf, &info, sizeof(info)) ? -EFAULT : 0;
+}

@@ -567,6 +567,22 @@ static void binder_alloc_merge_free_alocked(struct binder_alloc *alloc,
 	binder_insert_free_alocked(alloc, buffer);
 }
 
+/* TF_CLEAR_BUF: zero what the buffer held before its pages can be reused */
+static void binder_alloc_clear_alocked(struct binder_alloc *alloc,
+				       unsigned long start, size_t size)
+{
+	while (size) {
+		struct binder_alloc_page *p = binder_alloc_page_at(alloc, start);
+		size_t chunk = min_t(size_t, size,
+				     PAGE_SIZE - offset_in_page(start));
+
+		if (!WARN_ON_ONCE(!p->page))
+			memzero_page(p->page, offset_in_page(start), chunk);
+		start += chunk;
+		size -= chunk;
+	}
+}
+
 /**
  * binder_alloc_free_buf() - give a buffer back
  * @alloc:  the allocator it came from
@@ -579,6 +595,10 @@ void binder_alloc_free_buf(struct binder_alloc *alloc,
 
 	mutex_lock(&alloc->mutex);
 	size = binder_buffer_size_alocked(alloc, buffer);
+	if (buffer->clear_on_free) {
+		binder_alloc_clear_alocked(alloc, buffer->user_data, size);
+		buffer->clear_on_free = 0;
+	}
 	if (buffer->async)
 		alloc->free_async_space += size;
 	binder_pages_put_alocked(alloc, buffer->user_data,

@@ -61,6 +61,7 @@ struct binder_buffer {
 	unsigned int async:1;
 	unsigned int oneway_spam_suspect:1;
 	unsigned int allow_user_free:1;
+	unsigned int clear_on_free:1;
 	unsigned long user_data;
 	size_t data_size;
 	size_t offsets_size;

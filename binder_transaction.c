@@ -1277,6 +1277,7 @@ int binder_transaction(struct binder_proc *proc, struct binder_thread *thread,
 	mutex_lock(&context->lock);
 	/* the buffer now holds the node's strong count taken above */
 	buffer->target_node = s.target_node;
+	buffer->clear_on_free = !!(tr->flags & TF_CLEAR_BUF);
 	if (ret) {
 		s.why = "invalid data or offsets pointer";
 		s.param = -EFAULT;

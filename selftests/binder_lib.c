@@ -1133,11 +1133,27 @@ int binder_memfd(const char *s)
 	return fd;
 }
 
+_Static_assert(sizeof(struct binder_inspect_report) <=
+	       sizeof(((struct binder_answer *)0)->data),
+	       "the report is a reply");
+
+/* Every fd the transaction being inspected brought */
+static int inspect_all_fds[BINDER_INSPECT_ALL_FDS];
+
 static void inspect_fd(struct binder_inspect_report *rep, int fd)
 {
 	struct binder_seen_fd *f;
+	uint32_t i, seen;
 	ssize_t n;
 
+	if (rep->fds_total < BINDER_INSPECT_ALL_FDS) {
+		seen = rep->fds_total++;
+		inspect_all_fds[seen] = fd;
+		rep->fds_cloexec += fcntl(fd, F_GETFD) == FD_CLOEXEC;
+		for (i = 0; i < seen && inspect_all_fds[i] != fd; i++)
+			;
+		rep->fds_distinct += i == seen;
+	}
 	if (rep->nfd >= BINDER_INSPECT_MAX)
 		return;
 	f = &rep->fd[rep->nfd++];
@@ -1323,11 +1339,14 @@ void binder_inspect_handler(struct binder_server *s, struct binder_reader *r,
 		/* do the fds outlive the buffer? then close them */
 		binder_free_buffer(s->fd, tr->txn.data.ptr.buffer);
 		ans->keep_buffer = true;
-		for (i = 0; i < rep.nfd; i++) {
+		for (i = 0; i < rep.nfd; i++)
 			rep.fd[i].open_after_free =
 				fcntl(rep.fd[i].fd, F_GETFD) >= 0;
-			if (rep.fd[i].open_after_free)
-				close(rep.fd[i].fd);
+		for (i = 0; i < rep.fds_total; i++) {
+			if (fcntl(inspect_all_fds[i], F_GETFD) < 0)
+				continue;
+			rep.fds_open_after_free++;
+			close(inspect_all_fds[i]);
 		}
 		memcpy(ans->data, &rep, sizeof(rep));
 		ans->size = sizeof(rep);

@@ -423,8 +423,15 @@ struct binder_inspect_report {
 	int64_t secctx_off;	/* its offset from the data buffer, or -1 */
 	char secctx[32];
 	struct binder_seen_obj obj[BINDER_INSPECT_MAX];
-	struct binder_seen_fd fd[BINDER_INSPECT_MAX];
+	struct binder_seen_fd fd[BINDER_INSPECT_MAX];	/* the first ones */
+	/* every fd (up to BINDER_INSPECT_ALL_FDS), not only the first */
+	uint32_t fds_total;
+	uint32_t fds_cloexec;	/* open and FD_CLOEXEC when looked at */
+	uint32_t fds_distinct;
+	uint32_t fds_open_after_free;
 };
+
+#define BINDER_INSPECT_ALL_FDS 256
 
 void binder_inspect_handler(struct binder_server *s, struct binder_reader *r,
 			    const struct binder_br *tr,

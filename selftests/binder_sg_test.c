@@ -222,6 +222,45 @@ TEST_F(sg, fda_in_ptr)
 	EXPECT_EQ(self->e.memfd[0], (int)pl.fds[0]);
 }
 
+/*
+ * An FDA of many fds (two files, 96 times over): each becomes a distinct
+ * FD_CLOEXEC fd of the receiver, in order, and all are closed with the
+ * buffer.
+ */
+TEST_F(sg, fda_of_many_fds)
+{
+	enum { N = 192 };
+	struct {
+		uint64_t head;
+		struct binder_buffer_object ptr;
+		struct binder_fd_array_object fda;
+	} msg;
+	binder_size_t offs[2] = {
+		offsetof(typeof(msg), ptr), offsetof(typeof(msg), fda)
+	};
+	struct binder_inspect_report rep;
+	uint32_t fds[N];
+	int before = binder_count_fds(self->e.s.pid);
+	int i;
+
+	for (i = 0; i < N; i++)
+		fds[i] = self->e.memfd[i % 2];
+	memset(&msg, 0, sizeof(msg));
+	msg.ptr = ptr_obj(fds, sizeof(fds));
+	msg.fda = fda_obj(N, 0, 0);
+	ASSERT_EQ(BR_REPLY, sg_call(&self->e.r, self->e.node, &msg, sizeof(msg),
+				    offs, 2, sizeof(fds), &rep));
+	EXPECT_EQ(N, rep.fds_total);
+	EXPECT_EQ(N, rep.fds_cloexec);
+	EXPECT_EQ(N, rep.fds_distinct);
+	EXPECT_EQ(0, rep.fds_open_after_free);
+	ASSERT_EQ(BINDER_INSPECT_MAX, rep.nfd);
+	EXPECT_STREQ("first", rep.fd[0].data);
+	EXPECT_STREQ("second", rep.fd[1].data);
+	EXPECT_STREQ("first", rep.fd[2].data);
+	EXPECT_EQ(before, binder_count_fds(self->e.s.pid));
+}
+
 /* An FDA of no fds is fine: the PTR's bytes arrive as they are. */
 TEST_F(sg, fda_of_no_fds)
 {

@@ -306,6 +306,65 @@ TEST(status_code_reply)
 	binder_server_stop(&s);
 }
 
+/* Replies 200 bytes of 0xab, with TF_CLEAR_BUF when the code is 1 */
+static void pattern_handler(struct binder_server *s, struct binder_reader *r,
+			    const struct binder_br *tr, struct binder_answer *ans)
+{
+	ans->flags = tr->txn.code == 1 ? TF_CLEAR_BUF : 0;
+	ans->size = 200;
+	memset(ans->data, 0xab, ans->size);
+}
+
+static int bytes_equal(const uint8_t *p, size_t n, uint8_t v)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] != v)
+			return 0;
+	return 1;
+}
+
+/*
+ * TF_CLEAR_BUF: the buffer is zeroed when it is freed, so its bytes do not
+ * linger in the receiver's mapping; without it they stay until reused.
+ */
+TEST(clear_buf_on_free)
+{
+	struct binder_server s = {
+		.flags = BINDER_SERVER_CTX_MGR, .handler = pattern_handler,
+	};
+	struct binder_reader r;
+	struct binder_br br;
+	const uint8_t *p;
+	void *map;
+	int fd;
+
+	ASSERT_EQ(0, binder_server_start(&s));
+	fd = binder_open_mapped_dev(BINDER_DEV, 0, &map);
+	ASSERT_LE(0, fd);
+	binder_reader_init(&r, fd);
+
+	ASSERT_EQ(BR_REPLY, binder_call(&r, 0, 2, NULL, 0, &br));
+	EXPECT_EQ(0, br.txn.flags & TF_CLEAR_BUF);
+	ASSERT_EQ(200, br.txn.data_size);
+	p = (const uint8_t *)(uintptr_t)br.txn.data.ptr.buffer;
+	EXPECT_TRUE(bytes_equal(p, 200, 0xab));
+	EXPECT_EQ(0, binder_free_buffer(fd, br.txn.data.ptr.buffer));
+	EXPECT_TRUE(bytes_equal(p, 200, 0xab));
+
+	ASSERT_EQ(BR_REPLY, binder_call(&r, 0, 1, NULL, 0, &br));
+	EXPECT_EQ(TF_CLEAR_BUF, br.txn.flags & TF_CLEAR_BUF);
+	ASSERT_EQ(200, br.txn.data_size);
+	p = (const uint8_t *)(uintptr_t)br.txn.data.ptr.buffer;
+	EXPECT_TRUE(bytes_equal(p, 200, 0xab));
+	EXPECT_EQ(0, binder_free_buffer(fd, br.txn.data.ptr.buffer));
+	EXPECT_TRUE(bytes_equal(p, 200, 0));
+
+	close(fd);
+	binder_server_stop(&s);
+}
+
 /*
  * A oneway call completes at once: BR_TRANSACTION_COMPLETE while the
  * server never reads.  The call waits, queued, in the server's space.

@@ -207,6 +207,9 @@ static void print_binder_proc(struct seq_file *m, struct binder_proc *proc)
 							rb_node));
 	print_binder_lifecycle_plocked(m, proc);
 	spin_unlock(&proc->lock);
+	seq_printf(m, "  freeze: frozen %d sync_recv %d async_recv %d outstanding %d\n",
+		   proc->frozen, proc->sync_recv, proc->async_recv,
+		   proc->outstanding_txns);
 	for (n = rb_first(&proc->nodes); n; n = rb_next(n))
 		print_binder_node_clocked(m, rb_entry(n, struct binder_node,
 						      rb_node));

@@ -185,8 +185,8 @@ int binder_clear_freeze_clocked(struct binder_proc *proc, u32 desc,
 		return -EINVAL;
 	}
 	if (freeze->cookie != cookie) {
-		binder_user_error("%d BC_CLEAR_FREEZE_NOTIFICATION cookie mismatch %016llx != %016llx\n",
-				  proc->pid, (u64)freeze->cookie, (u64)cookie);
+		binder_user_error("%d BC_CLEAR_FREEZE_NOTIFICATION cookie %016llx != %016llx\n",
+				  proc->pid, (u64)cookie, (u64)freeze->cookie);
 		return -EINVAL;
 	}
 	ref->freeze = NULL;

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -1133,9 +1134,9 @@ int binder_memfd(const char *s)
 	return fd;
 }
 
-_Static_assert(sizeof(struct binder_inspect_report) <=
-	       sizeof(((struct binder_answer *)0)->data),
-	       "the report is a reply");
+static_assert(sizeof(struct binder_inspect_report) <=
+	      sizeof(((struct binder_answer *)0)->data),
+	      "the report is a reply");
 
 /* Every fd the transaction being inspected brought */
 static int inspect_all_fds[BINDER_INSPECT_ALL_FDS];

@@ -603,6 +603,8 @@ static u32 binder_proc_transaction_clocked(struct binder_transaction *t,
 	if (!thread && !pending_async)
 		thread = binder_select_thread_clocked(proc);
 
+	/* counted first: dropping a superseded call never reaches zero */
+	binder_outstanding_inc_clocked(t);
 	if (thread) {
 		binder_enqueue_thread_work_clocked(thread, &t->work);
 	} else if (!pending_async) {
@@ -612,7 +614,6 @@ static u32 binder_proc_transaction_clocked(struct binder_transaction *t,
 			binder_drop_superseded_clocked(t, node);
 		binder_enqueue_work_clocked(&t->work, &node->async_todo);
 	}
-	binder_outstanding_inc_clocked(t);
 
 	if (!pending_async) {
 		if (thread)

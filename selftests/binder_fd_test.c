@@ -209,23 +209,19 @@ TEST_F(fds, reply_fd_accepted)
  */
 TEST_F(fds, reply_fd_refused)
 {
-	struct binder_extended_error ee;
+	struct binder_refused_reply got;
 	struct binder_br br;
-	uint64_t sev = 0;
-	int before;
 
-	before = binder_count_fds(getpid());
-	ASSERT_EQ(BR_FAILED_REPLY,
-		  binder_transact(&self->r, self->node, BINDER_INSPECT_REPLY_FD,
-				  0, NULL, 0, NULL, 0, &br));
-	EXPECT_EQ(before, binder_count_fds(getpid()));
-	ASSERT_EQ(0, get_ee(self->fd, &ee));
-	EXPECT_NE(0, ee.id);
-	EXPECT_EQ(BR_FAILED_REPLY, ee.command);
-	EXPECT_EQ(-EPERM, ee.param);
-	ASSERT_EQ(0, binder_server_wait(&self->s, BINDER_INSPECT_EE, &sev, T));
-	EXPECT_EQ(BR_OK, sev >> 32);
-	EXPECT_EQ(0, (int32_t)sev);
+	binder_inspect_refused_reply(&self->s, &self->r, self->node,
+				     BINDER_INSPECT_REPLY_FD, &got);
+	EXPECT_EQ(BR_FAILED_REPLY, got.br);
+	EXPECT_EQ(got.fds_before, got.fds_after);
+	EXPECT_NE(0, got.ee.id);
+	EXPECT_EQ(BR_FAILED_REPLY, got.ee.command);
+	EXPECT_EQ(-EPERM, got.ee.param);
+	ASSERT_EQ(0, got.server_wait);
+	EXPECT_EQ(BR_OK, got.server_command);
+	EXPECT_EQ(0, got.server_param);
 	/* the server is fine: the next call works */
 	ASSERT_EQ(BR_REPLY, binder_call(&self->r, self->node, 99, NULL, 0, &br));
 	binder_free_buffer(self->fd, br.txn.data.ptr.buffer);

@@ -156,6 +156,19 @@ static int slow_call(void *arg)
 	return 0;
 }
 
+/* A child whose call to the (slow) server is being handled; its pid */
+static pid_t start_slow_call(struct __test_metadata *_metadata,
+			     struct binder_server *s)
+{
+	pid_t child = fork();
+
+	if (child == 0)
+		_exit(slow_call(NULL));
+	EXPECT_LE(0, child);
+	EXPECT_EQ(0, binder_server_wait(s, BR_TRANSACTION, NULL, T));
+	return child;
+}
+
 static int reap(pid_t pid)
 {
 	int status;
@@ -177,11 +190,8 @@ TEST_F(frz, freeze_with_pending_call)
 	struct binder_br br;
 	pid_t child;
 
-	child = fork();
-	ASSERT_LE(0, child);
-	if (child == 0)
-		_exit(slow_call(NULL));
-	ASSERT_EQ(0, binder_server_wait(&self->s, BR_TRANSACTION, NULL, T));
+	child = start_slow_call(_metadata, &self->s);
+	ASSERT_LT(0, child);
 	EXPECT_EQ(-EAGAIN, freeze(self->fd, self->s.pid, true, 0));
 	ASSERT_EQ(0, frozen_info(self->fd, self->s.pid, &fi));
 	EXPECT_EQ(2, fi.sync_recv);
@@ -396,11 +406,8 @@ TEST_F(frz, freeze_timeout_runs_out)
 	int64_t t0, waited;
 	pid_t child;
 
-	child = fork();
-	ASSERT_LE(0, child);
-	if (child == 0)
-		_exit(slow_call(NULL));
-	ASSERT_EQ(0, binder_server_wait(&self->s, BR_TRANSACTION, NULL, T));
+	child = start_slow_call(_metadata, &self->s);
+	ASSERT_LT(0, child);
 	t0 = binder_now_ms();
 	EXPECT_EQ(-EAGAIN, freeze(self->fd, self->s.pid, true, 100));
 	waited = binder_now_ms() - t0;

@@ -1365,6 +1365,25 @@ void binder_inspect_handler(struct binder_server *s, struct binder_reader *r,
 	}
 }
 
+void binder_inspect_refused_reply(struct binder_server *s,
+				  struct binder_reader *r, uint32_t handle,
+				  uint32_t code, struct binder_refused_reply *out)
+{
+	struct binder_br br;
+	uint64_t ev = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->fds_before = binder_count_fds(getpid());
+	out->br = binder_transact(r, handle, code, 0, NULL, 0, NULL, 0, &br);
+	out->fds_after = binder_count_fds(getpid());
+	if (ioctl(r->fd, BINDER_GET_EXTENDED_ERROR, &out->ee))
+		out->ee.command = BR_ERROR;
+	out->server_wait = binder_server_wait(s, BINDER_INSPECT_EE, &ev,
+					      BINDER_TIMEOUT_MS);
+	out->server_command = ev >> 32;
+	out->server_param = (int32_t)ev;
+}
+
 int64_t binder_inspect_node(struct binder_reader *r, uint64_t ptr,
 			    uint32_t flags)
 {

@@ -433,6 +433,25 @@ struct binder_inspect_report {
 
 #define BINDER_INSPECT_ALL_FDS 256
 
+/*
+ * What a caller without TF_ACCEPT_FDS sees of an inspect reply carrying
+ * fds (BINDER_INSPECT_REPLY_FD or _SG): the BR it gets, its open fds
+ * before and after, its extended error, and the replier's as reported.
+ */
+struct binder_refused_reply {
+	int32_t br;
+	int fds_before;
+	int fds_after;
+	struct binder_extended_error ee;
+	int server_wait;	/* 0 when the replier's ee event came */
+	uint32_t server_command;
+	int32_t server_param;
+};
+
+void binder_inspect_refused_reply(struct binder_server *s,
+				  struct binder_reader *r, uint32_t handle,
+				  uint32_t code, struct binder_refused_reply *out);
+
 void binder_inspect_handler(struct binder_server *s, struct binder_reader *r,
 			    const struct binder_br *tr,
 			    struct binder_answer *ans);

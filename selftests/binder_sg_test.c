@@ -655,22 +655,17 @@ TEST_F(sg, reply_sg_with_fda)
  */
 TEST_F(sg, reply_sg_fda_refused)
 {
-	struct binder_extended_error ee;
-	struct binder_br br;
-	uint64_t ev = 0;
-	int before;
+	struct binder_refused_reply got;
 
-	before = binder_count_fds(getpid());
-	ASSERT_EQ(BR_FAILED_REPLY,
-		  binder_transact(&self->e.r, self->e.node,
-				  BINDER_INSPECT_REPLY_SG, 0, NULL, 0, NULL, 0,
-				  &br));
-	EXPECT_EQ(before, binder_count_fds(getpid()));
-	ASSERT_EQ(0, ioctl(self->e.fd, BINDER_GET_EXTENDED_ERROR, &ee));
-	EXPECT_EQ(BR_FAILED_REPLY, ee.command);
-	EXPECT_EQ(-EPERM, ee.param);
-	ASSERT_EQ(0, binder_server_wait(&self->e.s, BINDER_INSPECT_EE, &ev, T));
-	EXPECT_EQ(BR_OK, ev >> 32);
+	binder_inspect_refused_reply(&self->e.s, &self->e.r, self->e.node,
+				     BINDER_INSPECT_REPLY_SG, &got);
+	EXPECT_EQ(BR_FAILED_REPLY, got.br);
+	EXPECT_EQ(got.fds_before, got.fds_after);
+	EXPECT_EQ(BR_FAILED_REPLY, got.ee.command);
+	EXPECT_EQ(-EPERM, got.ee.param);
+	ASSERT_EQ(0, got.server_wait);
+	EXPECT_EQ(BR_OK, got.server_command);
+	EXPECT_EQ(0, got.server_param);
 }
 
 TEST_HARNESS_MAIN

@@ -493,6 +493,22 @@ TEST_F(sg, sg_size_checks)
 	}
 }
 
+/*
+ * An sg size that overflows the buffer's size: -EINVAL; one too big for
+ * the receiver's area: -ENOSPC (the allocator's answer).
+ */
+TEST_F(sg, sg_size_overflow)
+{
+	uint64_t v = 0;
+	struct binder_buffer_object p = ptr_obj(&v, sizeof(v));
+	binder_size_t off = 0;
+
+	expect_sg_fails(_metadata, &self->e, &p, sizeof(p), &off, 1,
+			(binder_size_t)-8, -EINVAL);
+	expect_sg_fails(_metadata, &self->e, &p, sizeof(p), &off, 1,
+			(binder_size_t)1 << 40, -ENOSPC);
+}
+
 /* A PTR in a plain BC_TRANSACTION has no sg room: BR_FAILED_REPLY, -EINVAL */
 TEST_F(sg, ptr_without_sg)
 {

@@ -201,19 +201,26 @@ static bool binder_get_ptr(struct binder_alloc *alloc,
 }
 
 /*
- * Where the fds of @fda (object @index of @buffer, checked when sent) are
- * in @buffer.  Return: 0, or -EINVAL.
+ * Where the fds of @fda, object @index of @buffer, are in @buffer: inside
+ * its parent, an earlier PTR (at *@parent_obj).  An FDA of no fds places
+ * none (*@at is 0), wherever its parent_offset points, as upstream.
+ * Return: 0, or -EINVAL.
  */
 static int binder_fda_fds_offset(struct binder_alloc *alloc,
 				 struct binder_buffer *buffer,
 				 const struct binder_fd_array_object *fda,
-				 size_t index, u64 *at)
+				 size_t index, u64 *parent_obj, u64 *at)
 {
 	struct binder_buffer_object parent;
 	u64 size;
 
-	if (!binder_get_ptr(alloc, buffer, fda->parent, index, &parent, NULL) ||
-	    check_mul_overflow((u64)fda->num_fds, (u64)sizeof(u32), &size) ||
+	if (!binder_get_ptr(alloc, buffer, fda->parent, index, &parent,
+			    parent_obj))
+		return -EINVAL;
+	*at = 0;
+	if (!fda->num_fds)
+		return 0;
+	if (check_mul_overflow((u64)fda->num_fds, (u64)sizeof(u32), &size) ||
 	    size > parent.length ||
 	    fda->parent_offset > parent.length - size ||
 	    parent.buffer < buffer->user_data)
@@ -241,10 +248,9 @@ static void binder_buffer_release_clocked(struct binder_proc *proc,
 		buffer->target_node = NULL;
 	}
 	for (i = 0; i < count; i++) {
+		u64 offset, parent, at, k;
 		struct binder_node *node;
-		u64 offset, at;
 		bool strong;
-		u64 k;
 
 		if (binder_get_offset(&proc->alloc, buffer, i, &offset) ||
 		    !binder_get_object(&proc->alloc, buffer, offset, &obj)) {
@@ -278,7 +284,7 @@ static void binder_buffer_release_clocked(struct binder_proc *proc,
 			if (!close)
 				break;
 			if (binder_fda_fds_offset(&proc->alloc, buffer,
-						  &obj.fdao, i, &at)) {
+						  &obj.fdao, i, &parent, &at)) {
 				pr_err_ratelimited("%d: release: bad fd array at index %zu\n",
 						   proc->pid, i);
 				break;
@@ -842,12 +848,11 @@ static int binder_sg_fda(struct binder_alloc *alloc,
 			 size_t index, const void __user *udata,
 			 const struct binder_fd_array_object *fda)
 {
-	struct binder_buffer_object parent;
 	binder_uintptr_t sender_base;
-	u64 parent_obj, size, at;
+	u64 parent_obj, at;
 
-	if (!binder_get_ptr(alloc, buffer, fda->parent, index, &parent,
-			    &parent_obj) ||
+	if (binder_fda_fds_offset(alloc, buffer, fda, index, &parent_obj,
+				  &at) ||
 	    !binder_sg_fixup_in_order(alloc, buffer, sg, parent_obj,
 				      fda->parent_offset))
 		return -EINVAL;
@@ -855,17 +860,10 @@ static int binder_sg_fda(struct binder_alloc *alloc,
 			   offsetof(struct binder_buffer_object, buffer),
 			   sizeof(sender_base)))
 		return -EINVAL;
-	if (fda->num_fds) {
-		if (check_mul_overflow((u64)fda->num_fds, (u64)sizeof(u32),
-				       &size) ||
-		    size > parent.length ||
-		    fda->parent_offset > parent.length - size)
-			return -EINVAL;
-		at = parent.buffer - buffer->user_data + fda->parent_offset;
-		if (!IS_ALIGNED(at, sizeof(u32)) ||
-		    !IS_ALIGNED(sender_base + fda->parent_offset, sizeof(u32)))
-			return -EINVAL;
-	}
+	if (fda->num_fds &&
+	    (!IS_ALIGNED(at, sizeof(u32)) ||
+	     !IS_ALIGNED(sender_base + fda->parent_offset, sizeof(u32))))
+		return -EINVAL;
 	sg->last_obj = parent_obj;
 	sg->last_min = fda->parent_offset + fda->num_fds * sizeof(u32);
 	return 0;
@@ -956,7 +954,7 @@ static int binder_translate_objects_clocked(struct binder_proc *proc,
 
 	*done = 0;
 	for (i = 0; i < count; i++) {
-		u64 offset, at, k;
+		u64 offset, parent, at, k;
 		size_t size;
 
 		if (binder_get_offset(alloc, buffer, i, &offset))
@@ -984,11 +982,8 @@ static int binder_translate_objects_clocked(struct binder_proc *proc,
 			obj.fdo.pad_binder = 0;
 			break;
 		case BINDER_TYPE_FDA:
-			ret = 0;
-			if (!obj.fdao.num_fds)
-				break;
 			ret = binder_fda_fds_offset(alloc, buffer, &obj.fdao,
-						    i, &at);
+						    i, &parent, &at);
 			for (k = 0; !ret && k < obj.fdao.num_fds; k++) {
 				u64 fd_at = at + k * sizeof(u32);
 				u32 fd;

@@ -79,26 +79,6 @@ FIXTURE_TEARDOWN(fds)
 	EXPECT_EQ(0, binder_wait_objects_zero(5000));
 }
 
-/* BINDER_INSPECT with the objects of data; BR_REPLY and its report */
-static int inspect_call(struct binder_reader *r, uint32_t handle,
-			const void *data, size_t size,
-			const binder_size_t *offs, size_t n,
-			struct binder_inspect_report *rep)
-{
-	struct binder_br br;
-	int ret;
-
-	ret = binder_transact(r, handle, BINDER_INSPECT, 0, data, size,
-			      offs, n, &br);
-	if (ret != BR_REPLY)
-		return ret;
-	memset(rep, 0, sizeof(*rep));
-	if (br.txn.data_size == sizeof(*rep))
-		memcpy(rep, br_data(&br), sizeof(*rep));
-	binder_free_buffer(r->fd, br.txn.data.ptr.buffer);
-	return br.txn.data_size == sizeof(*rep) ? BR_REPLY : -EPROTO;
-}
-
 /*
  * The receiver gets a new fd to the same file: the object's fd field holds
  * it (the upper half of the 64-bit union zeroed), pad_flags and cookie as
@@ -116,8 +96,8 @@ TEST_F(fds, fd_object_delivered)
 	obj.pad_flags = 0x7f;
 	before = binder_count_fds(self->s.pid);
 	ASSERT_LT(0, before);
-	ASSERT_EQ(BR_REPLY, inspect_call(&self->r, self->node, &obj,
-					 sizeof(obj), &off, 1, &rep));
+	ASSERT_EQ(BR_REPLY, binder_inspect_call(&self->r, self->node, &obj,
+						sizeof(obj), &off, 1, &rep));
 	EXPECT_EQ(BR_TRANSACTION, rep.cmd);
 	ASSERT_EQ(1, rep.nobj);
 	ASSERT_EQ(1, rep.nfd);
@@ -154,8 +134,8 @@ TEST_F(fds, two_fds_and_data)
 	};
 	struct binder_inspect_report rep;
 
-	ASSERT_EQ(BR_REPLY, inspect_call(&self->r, self->node, &msg,
-					 sizeof(msg), offs, 2, &rep));
+	ASSERT_EQ(BR_REPLY, binder_inspect_call(&self->r, self->node, &msg,
+						sizeof(msg), offs, 2, &rep));
 	ASSERT_EQ(2, rep.nfd);
 	EXPECT_NE(rep.fd[0].fd, rep.fd[1].fd);
 	EXPECT_STREQ("first", rep.fd[0].data);

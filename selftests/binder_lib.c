@@ -442,36 +442,9 @@ int binder_transact(struct binder_reader *r, uint32_t handle, uint32_t code,
 		    struct binder_br *reply)
 {
 	struct binder_cmds c = { .len = 0 };
-	int64_t end = now_ms() + BINDER_TIMEOUT_MS;
-	int ret;
 
 	cmd_txn(&c, BC_TRANSACTION, handle, code, flags, data, size, offsets, n);
-	ret = binder_write_cmds(r->fd, &c, NULL);
-	if (ret)
-		return ret;
-	for (;;) {
-		int64_t left = end - now_ms();
-
-		ret = binder_read_br(r, reply, left < 0 ? 0 : left);
-		if (ret)
-			return ret;
-		switch (reply->cmd) {
-		case BR_TRANSACTION_COMPLETE:
-		case BR_ONEWAY_SPAM_SUSPECT:	/* a oneway's completion, flagged */
-			if (flags & TF_ONE_WAY)
-				return reply->cmd;
-			break;
-		case BR_REPLY:
-		case BR_DEAD_REPLY:
-		case BR_FAILED_REPLY:
-		case BR_FROZEN_REPLY:
-		case BR_TRANSACTION:
-		case BR_TRANSACTION_SEC_CTX:
-			return reply->cmd;
-		default:
-			binder_handle_unwanted(r, reply);
-		}
-	}
+	return binder_transact_cmds(r, &c, flags, reply);
 }
 
 int binder_call(struct binder_reader *r, uint32_t handle, uint32_t code,
@@ -1382,6 +1355,34 @@ void binder_inspect_refused_reply(struct binder_server *s,
 					      BINDER_TIMEOUT_MS);
 	out->server_command = ev >> 32;
 	out->server_param = (int32_t)ev;
+}
+
+int binder_inspect_cmds(struct binder_reader *r, const struct binder_cmds *c,
+			struct binder_inspect_report *rep)
+{
+	struct binder_br br;
+	int ret;
+
+	ret = binder_transact_cmds(r, c, 0, &br);
+	if (ret != BR_REPLY)
+		return ret;
+	memset(rep, 0, sizeof(*rep));
+	if (br.txn.data_size == sizeof(*rep))
+		memcpy(rep, br_data(&br), sizeof(*rep));
+	binder_free_buffer(r->fd, br.txn.data.ptr.buffer);
+	return br.txn.data_size == sizeof(*rep) ? BR_REPLY : -EPROTO;
+}
+
+int binder_inspect_call(struct binder_reader *r, uint32_t handle,
+			const void *data, size_t size,
+			const binder_size_t *offs, size_t n,
+			struct binder_inspect_report *rep)
+{
+	struct binder_cmds c = { .len = 0 };
+
+	cmd_txn(&c, BC_TRANSACTION, handle, BINDER_INSPECT, 0, data, size,
+		offs, n);
+	return binder_inspect_cmds(r, &c, rep);
 }
 
 int64_t binder_inspect_node(struct binder_reader *r, uint64_t ptr,

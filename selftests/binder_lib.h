@@ -434,6 +434,19 @@ struct binder_inspect_report {
 #define BINDER_INSPECT_ALL_FDS 256
 
 /*
+ * BINDER_INSPECT: send c (one BC_TRANSACTION or BC_TRANSACTION_SG of that
+ * code) and read the report: BR_REPLY and *rep, the BR that came instead,
+ * or -EPROTO when the reply is no report.
+ */
+int binder_inspect_cmds(struct binder_reader *r, const struct binder_cmds *c,
+			struct binder_inspect_report *rep);
+/* The same by BC_TRANSACTION of data with n objects at offs */
+int binder_inspect_call(struct binder_reader *r, uint32_t handle,
+			const void *data, size_t size,
+			const binder_size_t *offs, size_t n,
+			struct binder_inspect_report *rep);
+
+/*
  * What a caller without TF_ACCEPT_FDS sees of an inspect reply carrying
  * fds (BINDER_INSPECT_REPLY_FD or _SG): the BR it gets, its open fds
  * before and after, its extended error, and the replier's as reported.

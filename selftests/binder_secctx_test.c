@@ -57,28 +57,13 @@ FIXTURE_TEARDOWN(sec)
 	EXPECT_EQ(0, binder_wait_objects_zero(5000));
 }
 
-static int call(struct binder_reader *r, uint32_t handle, const void *data,
-		size_t size, struct binder_inspect_report *rep)
-{
-	struct binder_br br;
-	int ret;
-
-	ret = binder_call(r, handle, BINDER_INSPECT, data, size, &br);
-	if (ret != BR_REPLY)
-		return ret;
-	memset(rep, 0, sizeof(*rep));
-	if (br.txn.data_size == sizeof(*rep))
-		memcpy(rep, br_data(&br), sizeof(*rep));
-	binder_free_buffer(r->fd, br.txn.data.ptr.buffer);
-	return br.txn.data_size == sizeof(*rep) ? BR_REPLY : -EPROTO;
-}
-
 /* Without the flag: a plain BR_TRANSACTION. */
 TEST_F(sec, plain_node)
 {
 	struct binder_inspect_report rep;
 
-	ASSERT_EQ(BR_REPLY, call(&self->r, self->plain, "abc", 3, &rep));
+	ASSERT_EQ(BR_REPLY, binder_inspect_call(&self->r, self->plain, "abc",
+						3, NULL, 0, &rep));
 	EXPECT_EQ(BR_TRANSACTION, rep.cmd);
 	EXPECT_EQ(-1, rep.secctx_off);
 }
@@ -95,7 +80,8 @@ TEST_F(sec, secctx_node_without_lsm_context)
 	struct binder_extended_error ee;
 	int ret;
 
-	ret = call(&self->r, self->sec, "abc", 3, &rep);
+	ret = binder_inspect_call(&self->r, self->sec, "abc", 3, NULL, 0,
+				  &rep);
 	ASSERT_EQ(0, ioctl(self->fd, BINDER_GET_EXTENDED_ERROR, &ee));
 	if (ret == BR_REPLY)
 		SKIP(return, "an LSM gives contexts here: \"%s\"", rep.secctx);
@@ -110,7 +96,8 @@ TEST_F(sec, secctx_node_without_lsm_context)
 		TH_LOG("param %d", ee.param);
 	EXPECT_EQ(0, binder_proc_count(self->s.pid, "  buffer "));
 	/* the plain node is fine */
-	ASSERT_EQ(BR_REPLY, call(&self->r, self->plain, "abc", 3, &rep));
+	ASSERT_EQ(BR_REPLY, binder_inspect_call(&self->r, self->plain, "abc",
+						3, NULL, 0, &rep));
 	EXPECT_EQ(BR_TRANSACTION, rep.cmd);
 }
 
@@ -132,7 +119,8 @@ TEST_F(sec, secctx_layout)
 	struct binder_br br;
 	int ret;
 
-	ret = call(&self->r, self->sec, "abc", 3, &rep);
+	ret = binder_inspect_call(&self->r, self->sec, "abc", 3, NULL, 0,
+				  &rep);
 	if (ret == BR_FAILED_REPLY)
 		SKIP(return, "no LSM gives a security context here");
 	ASSERT_EQ(BR_REPLY, ret);

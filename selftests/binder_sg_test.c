@@ -105,19 +105,10 @@ static int sg_call(struct binder_reader *r, uint32_t handle, const void *data,
 		   binder_size_t buffers_size, struct binder_inspect_report *rep)
 {
 	struct binder_cmds c = { .len = 0 };
-	struct binder_br br;
-	int ret;
 
 	cmd_txn_sg(&c, BC_TRANSACTION_SG, handle, BINDER_INSPECT, 0, data, size,
 		   offs, n, buffers_size);
-	ret = binder_transact_cmds(r, &c, 0, &br);
-	if (ret != BR_REPLY)
-		return ret;
-	memset(rep, 0, sizeof(*rep));
-	if (br.txn.data_size == sizeof(*rep))
-		memcpy(rep, br_data(&br), sizeof(*rep));
-	binder_free_buffer(r->fd, br.txn.data.ptr.buffer);
-	return br.txn.data_size == sizeof(*rep) ? BR_REPLY : -EPROTO;
+	return binder_inspect_cmds(r, &c, rep);
 }
 
 /*

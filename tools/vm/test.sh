@@ -65,7 +65,10 @@ build_kernel_parts() { # KERNEL: our module and the selftests for it
 	mkdir -p "$mod"
 	cp -p "$top"/Kbuild "$top"/*.c "$top"/*.h "$mod/"
 	cp -rp "$top/include" "$mod/"
-	make -s -C "$kdir" M="$mod" W=1 modules >&2
+	# the allocator self-test is a debug build's only
+	local selftest=n
+	[ "$k" = debug ] && selftest=y
+	make -s -C "$kdir" M="$mod" W=1 BINDER_ALLOC_SELFTEST=$selftest modules >&2
 
 	# What "make headers_install" would install: __packed spelled out.
 	mkdir -p "$build/$k/uapi/linux/android"
@@ -111,6 +114,9 @@ run_lane() { # KERNEL LANE
 	esac
 	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$dir/initramfs.gz"
 
+	# a use-after-free crashes Debian's kernels too, not only KASAN's
+	local cmdline="console=ttyS0 panic=-1 oops=panic hung_task_panic=0"
+	[ "$k" = debug ] || cmdline="$cmdline init_on_free=1 slub_debug=FZP"
 	[ "$k" = debug ] && { mem=2048; limit=1500; }
 	for attempt in 1 2; do
 		log "booting $k/$lane"
@@ -118,7 +124,7 @@ run_lane() { # KERNEL LANE
 		timeout "$limit" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "$mem" \
 			-nodefaults -display none -no-reboot \
 			-kernel "$image" -initrd "$dir/initramfs.gz" \
-			-append "console=ttyS0 panic=-1 oops=panic hung_task_panic=0" \
+			-append "$cmdline" \
 			-serial "file:$dir/console.log" -serial "file:$dir/results.log" \
 			</dev/null >"$dir/qemu.log" 2>&1 || rc=$?
 		# A report of the test kernel itself, before any binder module

@@ -276,7 +276,8 @@ void binder_alloc_init(struct binder_alloc *alloc, pid_t pid)
  * @alloc: the proc's allocator
  * @vma:   the vma being set up (mmap_lock held for writing by the caller)
  *
- * Return: 0, -EBUSY if the proc already has (or had) an area, -ENOMEM.
+ * Return: 0, -EBUSY if the proc already has (or had) an area, -EINVAL for
+ * a vma in another mm than the opener's, -ENOMEM.
  */
 int binder_alloc_mmap(struct binder_alloc *alloc, struct vm_area_struct *vma)
 {
@@ -284,6 +285,9 @@ int binder_alloc_mmap(struct binder_alloc *alloc, struct vm_area_struct *vma)
 	size_t i, npages;
 	int ret = 0;
 
+	/* a vfork child that opened, then exec'd: not the opener's mm */
+	if (vma->vm_mm != alloc->mm)
+		return -EINVAL;
 	mutex_lock(&alloc->mutex);
 	if (alloc->area_size) {
 		ret = -EBUSY;
@@ -519,7 +523,8 @@ struct binder_buffer *binder_alloc_new_buf(struct binder_alloc *alloc,
 	buffer->extra_size = extra_size;
 	buffer->async = is_async;
 	buffer->oneway_spam_suspect = 0;
-	buffer->allow_user_free = 0;
+	buffer->allow_user_free = false;
+	buffer->clear_on_free = false;
 	buffer->pid = pid;
 	buffer->owner = NULL;
 	buffer->target_node = NULL;
@@ -597,7 +602,7 @@ void binder_alloc_free_buf(struct binder_alloc *alloc,
 	size = binder_buffer_size_alocked(alloc, buffer);
 	if (buffer->clear_on_free) {
 		binder_alloc_clear_alocked(alloc, buffer->user_data, size);
-		buffer->clear_on_free = 0;
+		buffer->clear_on_free = false;
 	}
 	if (buffer->async)
 		alloc->free_async_space += size;
@@ -629,7 +634,7 @@ struct binder_buffer *binder_alloc_prepare_to_free(struct binder_alloc *alloc,
 	if (buffer && !buffer->allow_user_free)
 		buffer = ERR_PTR(-EPERM);
 	else if (buffer)
-		buffer->allow_user_free = 0;
+		buffer->allow_user_free = false;
 	mutex_unlock(&alloc->mutex);
 	return buffer;
 }
@@ -750,7 +755,7 @@ void binder_alloc_free_delivered(struct binder_alloc *alloc)
 		mutex_unlock(&alloc->mutex);
 		if (!buffer)
 			return;
-		buffer->allow_user_free = 0;
+		buffer->allow_user_free = false;
 		binder_alloc_free_buf(alloc, buffer);
 	}
 }

@@ -39,6 +39,7 @@ struct binder_node;
  *                async half of the area)
  * @oneway_spam_suspect: its sender was found filling the async space
  * @allow_user_free: userspace may BC_FREE_BUFFER it (delivered to it)
+ * @clear_on_free: TF_CLEAR_BUF: zeroed when freed
  * @user_data:    where the buffer starts, as a user address
  * @data_size:    bytes of transaction data
  * @offsets_size: bytes of the object offsets array
@@ -49,9 +50,11 @@ struct binder_node;
  *                buffer holds a local strong count on it
  *
  * The allocator's fields (@entry, @rb_node, @free, @async, @user_data and
- * the sizes) are guarded by alloc->mutex.  @allow_user_free, @owner and
- * @target_node belong to the protocol code and are guarded by the
- * context's lock once the buffer is allocated.  A buffer's size is the distance
+ * the sizes) are guarded by alloc->mutex.  @allow_user_free,
+ * @clear_on_free, @owner and @target_node belong to the protocol code and
+ * are guarded by the context's lock once the buffer is allocated (the
+ * allocator reads them with both held); they are not bitfields, so writing
+ * them never touches the allocator's bits.  A buffer's size is the distance
  * to the next buffer (or to the end of the area).
  */
 struct binder_buffer {
@@ -60,8 +63,9 @@ struct binder_buffer {
 	unsigned int free:1;
 	unsigned int async:1;
 	unsigned int oneway_spam_suspect:1;
-	unsigned int allow_user_free:1;
-	unsigned int clear_on_free:1;
+	/* the protocol's, written under the context's lock: not in that word */
+	bool allow_user_free;
+	bool clear_on_free;
 	unsigned long user_data;
 	size_t data_size;
 	size_t offsets_size;

@@ -148,7 +148,7 @@ static int selftest_user_free(struct binder_alloc *alloc,
 	if (binder_alloc_prepare_to_free(alloc, b->user_data) !=
 	    ERR_PTR(-EPERM))
 		ret = -EIO;
-	b->allow_user_free = 1;
+	b->allow_user_free = true;
 	if (binder_alloc_prepare_to_free(alloc, b->user_data) != b ||
 	    binder_alloc_prepare_to_free(alloc, b->user_data) !=
 	    ERR_PTR(-EPERM) ||

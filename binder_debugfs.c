@@ -347,6 +347,7 @@ static int proc_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(proc);
 
+#ifdef BINDER_ALLOC_SELFTEST
 /*
  * Ours: write the number of a mapped binder fd of the writing process to
  * binder/alloc_selftest to run the allocator self-test on that proc's area
@@ -376,37 +377,34 @@ static const struct file_operations alloc_selftest_fops = {
 	.owner = THIS_MODULE,
 	.write = alloc_selftest_write,
 };
+#endif
 
 /**
- * binder_debugfs_add_proc() - create binder/proc/<pid> for a new proc
- * @proc: the proc, already on binder_procs
+ * binder_debugfs_add_proc() - create binder/proc/@pid
+ * @pid: the pid of a new proc, the first of that pid
  *
- * Caller holds binder_procs_lock.  One file per pid: a second open by the
- * same process shares the first one's file, which lists both procs.
+ * A second open by the same process shares the first one's file, which
+ * lists both procs.
+ *
+ * Return: the file, or NULL (no debugfs; caller serializes with removal).
  */
-void binder_debugfs_add_proc(struct binder_proc *proc)
+struct dentry *binder_debugfs_add_proc(pid_t pid)
 {
-	struct binder_proc *other;
+	struct dentry *d;
 	char name[16];
 
-	lockdep_assert_held(&binder_procs_lock);
 	if (!binder_debugfs_procs)
-		return;
-	list_for_each_entry(other, &binder_procs, proc_node)
-		if (other != proc && other->pid == proc->pid)
-			return;
-	snprintf(name, sizeof(name), "%u", proc->pid);
-	proc->debugfs_entry = debugfs_create_file(name, 0444,
-						  binder_debugfs_procs,
-						  (void *)(unsigned long)proc->pid,
-						  &proc_fops);
+		return NULL;
+	snprintf(name, sizeof(name), "%u", pid);
+	d = debugfs_create_file(name, 0444, binder_debugfs_procs,
+				(void *)(unsigned long)pid, &proc_fops);
+	return IS_ERR(d) ? NULL : d;
 }
 
-void binder_debugfs_remove_proc(struct binder_proc *proc)
+/* Waits for the file's readers: never called under binder_procs_lock. */
+void binder_debugfs_remove_proc(struct dentry *entry)
 {
-	lockdep_assert_held(&binder_procs_lock);
-	debugfs_remove(proc->debugfs_entry);
-	proc->debugfs_entry = NULL;
+	debugfs_remove(entry);
 }
 
 int binder_debugfs_init(void)
@@ -426,8 +424,10 @@ int binder_debugfs_init(void)
 			    &transactions_fops);
 	debugfs_create_file("objects", 0444, binder_debugfs_root, NULL,
 			    &objects_fops);
+#ifdef BINDER_ALLOC_SELFTEST
 	debugfs_create_file("alloc_selftest", 0200, binder_debugfs_root, NULL,
 			    &alloc_selftest_fops);
+#endif
 	return 0;
 }
 

@@ -77,6 +77,26 @@ void binder_free_ref_freeze_clocked(struct binder_ref_freeze *freeze)
 	binder_stats_deleted(BINDER_STAT_FREEZE);
 }
 
+/* A freeze notification, allocated before context->lock is taken */
+struct binder_ref_freeze *binder_ref_freeze_new(void)
+{
+	struct binder_ref_freeze *freeze = kzalloc(sizeof(*freeze), GFP_KERNEL);
+
+	if (!freeze)
+		return NULL;
+	INIT_LIST_HEAD(&freeze->work.entry);
+	freeze->work.type = BINDER_WORK_FROZEN_BINDER;
+	binder_stats_created(BINDER_STAT_FREEZE);
+	return freeze;
+}
+
+/* Free one never used (NULL is fine) */
+void binder_ref_freeze_free(struct binder_ref_freeze *freeze)
+{
+	if (freeze)
+		binder_free_ref_freeze_clocked(freeze);
+}
+
 static void binder_queue_freeze_clocked(struct binder_proc *proc,
 					struct binder_ref_freeze *freeze)
 {
@@ -118,12 +138,15 @@ static void binder_freeze_notify_clocked(struct binder_proc *proc,
  * @proc:   the caller's proc
  * @desc:   a handle of @proc (strong or weak)
  * @cookie: what BR_FROZEN_BINDER will carry
+ * @newp:   a notification from binder_ref_freeze_new(); taken (set to
+ *          NULL) when used
  *
  * Return: 0; -EINVAL for an unknown handle or one that has a freeze
- * notification already; -ENOMEM.
+ * notification already.
  */
 int binder_request_freeze_clocked(struct binder_proc *proc, u32 desc,
-				  binder_uintptr_t cookie)
+				  binder_uintptr_t cookie,
+				  struct binder_ref_freeze **newp)
 {
 	struct binder_ref_freeze *freeze;
 	struct binder_ref *ref;
@@ -139,12 +162,8 @@ int binder_request_freeze_clocked(struct binder_proc *proc, u32 desc,
 				  proc->pid);
 		return -EINVAL;
 	}
-	freeze = kzalloc(sizeof(*freeze), GFP_KERNEL);
-	if (!freeze)
-		return -ENOMEM;
-	binder_stats_created(BINDER_STAT_FREEZE);
-	INIT_LIST_HEAD(&freeze->work.entry);
-	freeze->work.type = BINDER_WORK_FROZEN_BINDER;
+	freeze = *newp;
+	*newp = NULL;
 	freeze->cookie = cookie;
 	ref->freeze = freeze;
 	if (ref->node->proc) {
@@ -229,44 +248,40 @@ int binder_freeze_done_clocked(struct binder_proc *proc,
 /* ---- the ioctls ---- */
 
 /*
- * Pin every proc opened by @pid.  Return: how many (*procs to unpin and
- * free), 0 when there is none, or -ENOMEM.
+ * Pin every proc opened by @pid.  The array is allocated with
+ * binder_procs_lock dropped (a global lock: no reclaim under it), and the
+ * procs counted again once it is taken back.
+ * Return: how many (*procs to unpin and free), 0 when there is none, or
+ * -ENOMEM.
  */
 static int binder_pin_procs_of_pid(pid_t pid, struct binder_proc ***procs)
 {
 	struct binder_proc *proc, **found = NULL;
-	int n = 0, max = 0;
+	int n, cap = 0;
 
-	mutex_lock(&binder_procs_lock);
-	list_for_each_entry(proc, &binder_procs, proc_node)
-		max += proc->pid == pid;
-	if (max)
-		found = kcalloc(max, sizeof(*found), GFP_KERNEL);
-	if (max && !found) {
+	for (;;) {
+		mutex_lock(&binder_procs_lock);
+		n = 0;
+		list_for_each_entry(proc, &binder_procs, proc_node)
+			n += proc->pid == pid;
+		if (n <= cap)
+			break;
 		mutex_unlock(&binder_procs_lock);
-		return -ENOMEM;
+		kfree(found);
+		cap = n;
+		found = kcalloc(cap, sizeof(*found), GFP_KERNEL);
+		if (!found)
+			return -ENOMEM;
 	}
-	list_for_each_entry(proc, &binder_procs, proc_node) {
-		if (proc->pid != pid)
-			continue;
-		mutex_lock(&proc->context->lock);
-		binder_proc_inc_tmpref_clocked(proc);
-		mutex_unlock(&proc->context->lock);
-		found[n++] = proc;
-	}
+	n = 0;
+	list_for_each_entry(proc, &binder_procs, proc_node)
+		if (proc->pid == pid)
+			found[n++] = binder_proc_get(proc);
 	mutex_unlock(&binder_procs_lock);
+	if (!n)
+		kfree(found);
 	*procs = found;
 	return n;
-}
-
-static void binder_unpin_proc(struct binder_proc *proc)
-{
-	struct binder_context *context = proc->context;
-
-	mutex_lock(&context->lock);
-	/* may free @proc */
-	binder_proc_dec_tmpref_clocked(proc);
-	mutex_unlock(&context->lock);
 }
 
 static long binder_freeze_proc(struct binder_proc *proc,
@@ -326,7 +341,7 @@ int binder_ioctl_freeze(void __user *ubuf)
 	for (i = 0; i < n; i++) {
 		if (ret >= 0)
 			ret = binder_freeze_proc(procs[i], &info);
-		binder_unpin_proc(procs[i]);
+		binder_proc_put(procs[i]);
 	}
 	kfree(procs);
 	return ret < 0 ? ret : 0;

@@ -11,6 +11,7 @@
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/pagemap.h>
 #include <linux/pid_namespace.h>
 #include <linux/poll.h>
 #include <linux/sched.h>
@@ -78,10 +79,17 @@ static int binder_ref_cmd(struct binder_proc *proc,
 	struct binder_context *context = proc->context;
 	bool strong = cmd == BC_ACQUIRE || cmd == BC_RELEASE;
 	bool increment = cmd == BC_INCREFS || cmd == BC_ACQUIRE;
+	struct binder_spare sp;
 	struct binder_node *mgr;
 	int ret = -EINVAL;
 	u32 desc;
 
+	/* handle 0 may need a new ref to the context manager */
+	binder_spare_init(&sp);
+	if (increment && !target && binder_spare_fill(&sp, 0, 1)) {
+		binder_spare_drain(&sp);
+		return -ENOMEM;
+	}
 	mutex_lock(&context->lock);
 	mgr = context->mgr_node;
 	if (increment && !target && mgr) {
@@ -89,15 +97,17 @@ static int binder_ref_cmd(struct binder_proc *proc,
 			binder_user_error("%d:%d context manager tried to acquire desc 0\n",
 					  proc->pid, thread->pid);
 			mutex_unlock(&context->lock);
+			binder_spare_drain(&sp);
 			return -EINVAL;
 		}
 		ret = binder_inc_ref_for_node_clocked(proc, mgr, strong, NULL,
-						      &desc);
+						      &desc, &sp);
 	}
 	if (ret)
 		ret = binder_update_ref_for_handle_clocked(proc, target,
 							   increment, strong);
 	mutex_unlock(&context->lock);
+	binder_spare_drain(&sp);
 	if (ret)
 		binder_user_error("%d:%d refcount change %u on invalid ref %u ret %d\n",
 				  proc->pid, thread->pid, cmd, target, ret);
@@ -141,6 +151,20 @@ static void binder_looper_cmd(struct binder_proc *proc,
 	mutex_unlock(&context->lock);
 }
 
+/* Queue BR_ERROR-style @cmd for the thread's next read. */
+static void binder_thread_return_error(struct binder_thread *thread, u32 cmd)
+{
+	struct binder_context *context = thread->proc->context;
+
+	mutex_lock(&context->lock);
+	if (!thread->released && thread->return_error.cmd == BR_OK) {
+		thread->return_error.cmd = cmd;
+		binder_enqueue_thread_work_clocked(thread,
+						   &thread->return_error.work);
+	}
+	mutex_unlock(&context->lock);
+}
+
 static int binder_thread_write(struct binder_proc *proc,
 			       struct binder_thread *thread,
 			       binder_uintptr_t buffer, size_t size,
@@ -155,6 +179,9 @@ static int binder_thread_write(struct binder_proc *proc,
 	while (ptr < end && thread->return_error.cmd == BR_OK) {
 		u32 cmd;
 
+		/* the owner died while a holder's thread was writing */
+		if (READ_ONCE(thread->released))
+			return -ESRCH;
 		if (get_user(cmd, (u32 __user *)ptr))
 			return -EFAULT;
 		ptr += sizeof(u32);
@@ -226,32 +253,35 @@ static int binder_thread_write(struct binder_proc *proc,
 			break;
 		case BC_REQUEST_DEATH_NOTIFICATION:
 		case BC_CLEAR_DEATH_NOTIFICATION: {
+			struct binder_ref_death *death = NULL;
 			struct binder_handle_cookie hc;
 
 			if (copy_from_user(&hc, ptr, sizeof(hc)))
 				return -EFAULT;
 			ptr += sizeof(hc);
-			mutex_lock(&context->lock);
-			if (cmd == BC_REQUEST_DEATH_NOTIFICATION)
-				ret = binder_request_death_clocked(thread,
-								   hc.handle,
-								   hc.cookie);
-			else
-				ret = binder_clear_death_clocked(thread,
-								 hc.handle,
-								 hc.cookie);
-			mutex_unlock(&context->lock);
-			if (ret == -ENOMEM) {
-				thread->return_error.cmd = BR_ERROR;
-				mutex_lock(&context->lock);
-				binder_enqueue_thread_work_clocked(thread,
-								   &thread->return_error.work);
-				mutex_unlock(&context->lock);
+			/* allocated before the lock: no reclaim under it */
+			if (cmd == BC_REQUEST_DEATH_NOTIFICATION) {
+				death = binder_ref_death_new();
+				if (!death) {
+					binder_thread_return_error(thread,
+								   BR_ERROR);
+					break;
+				}
 			}
+			mutex_lock(&context->lock);
+			if (death)
+				binder_request_death_clocked(thread, hc.handle,
+							     hc.cookie, &death);
+			else
+				binder_clear_death_clocked(thread, hc.handle,
+							   hc.cookie);
+			mutex_unlock(&context->lock);
+			binder_ref_death_free(death);
 			break;
 		}
 		case BC_REQUEST_FREEZE_NOTIFICATION:
 		case BC_CLEAR_FREEZE_NOTIFICATION: {
+			struct binder_ref_freeze *freeze = NULL;
 			struct binder_handle_cookie hc;
 
 			if (!BINDER_UAPI_FREEZE_NOTIFICATION)
@@ -259,16 +289,24 @@ static int binder_thread_write(struct binder_proc *proc,
 			if (copy_from_user(&hc, ptr, sizeof(hc)))
 				return -EFAULT;
 			ptr += sizeof(hc);
+			/* allocated before the lock: no reclaim under it */
+			if (cmd == BC_REQUEST_FREEZE_NOTIFICATION) {
+				freeze = binder_ref_freeze_new();
+				if (!freeze)
+					return -ENOMEM;
+			}
 			mutex_lock(&context->lock);
-			if (cmd == BC_REQUEST_FREEZE_NOTIFICATION)
+			if (freeze)
 				ret = binder_request_freeze_clocked(proc,
 								    hc.handle,
-								    hc.cookie);
+								    hc.cookie,
+								    &freeze);
 			else
 				ret = binder_clear_freeze_clocked(proc,
 								  hc.handle,
 								  hc.cookie);
 			mutex_unlock(&context->lock);
+			binder_ref_freeze_free(freeze);
 			if (ret)
 				return ret;
 			break;
@@ -312,26 +350,37 @@ unknown:
 
 /* ---- BINDER_WRITE_READ: returns ---- */
 
-static int binder_put_cmd(void __user **ptr, u32 cmd)
+/*
+ * Read results are staged in a kernel buffer under context->lock and
+ * copied to userspace once it is dropped, so a reader whose buffer faults
+ * (userfaultfd, FUSE, swap) stalls only itself.  The user buffer is faulted
+ * in before the lock is taken, so a bad one fails with -EFAULT before any
+ * work is taken off a list.
+ */
+#define BINDER_READ_STAGE	1024
+
+struct binder_rbuf {
+	u8 *buf;
+	size_t len;
+	size_t cap;
+};
+
+static void binder_put_cmd_data(struct binder_rbuf *rb, u32 cmd,
+				const void *data, size_t size)
 {
-	if (put_user(cmd, (u32 __user *)*ptr))
-		return -EFAULT;
-	*ptr += sizeof(u32);
+	if (WARN_ON_ONCE(rb->cap - rb->len < sizeof(u32) + size))
+		return;
+	memcpy(rb->buf + rb->len, &cmd, sizeof(u32));
+	if (size)
+		memcpy(rb->buf + rb->len + sizeof(u32), data, size);
+	rb->len += sizeof(u32) + size;
 	if (_IOC_NR(cmd) < BINDER_BR_COUNT)
 		atomic_inc(&binder_stats.br[_IOC_NR(cmd)]);
-	return 0;
 }
 
-static int binder_put_cmd_data(void __user **ptr, u32 cmd, const void *data,
-			       size_t size)
+static void binder_put_cmd(struct binder_rbuf *rb, u32 cmd)
 {
-	if (put_user(cmd, (u32 __user *)*ptr) ||
-	    copy_to_user(*ptr + sizeof(u32), data, size))
-		return -EFAULT;
-	*ptr += sizeof(u32) + size;
-	if (_IOC_NR(cmd) < BINDER_BR_COUNT)
-		atomic_inc(&binder_stats.br[_IOC_NR(cmd)]);
-	return 0;
+	binder_put_cmd_data(rb, cmd, NULL, 0);
 }
 
 /* BR_TRANSACTION / BR_REPLY for @t, as the reader sees it */
@@ -372,28 +421,28 @@ static u32 binder_fill_transaction_data(struct binder_transaction *t,
 	return cmd;
 }
 
+/* Room for the largest single return (BR_TRANSACTION_SEC_CTX) */
+#define BINDER_READ_MIN_ROOM (sizeof(u32) + \
+			      sizeof(struct binder_transaction_data_secctx))
+
 /*
- * Tell a node's owner what changed.  Return: 0, or -EFAULT (then nothing
- * changed).
+ * Tell a node's owner what changed: at most two commands (a count is
+ * either taken or given back, strong and weak), which fit in the room
+ * every step of the read loop has.
  */
-static int binder_put_node_work_clocked(struct binder_node *node,
-					void __user **ptr)
+static void binder_put_node_work_clocked(struct binder_node *node,
+					 struct binder_rbuf *rb)
 {
 	struct binder_ptr_cookie pc = { .ptr = node->ptr, .cookie = node->cookie };
 	u32 cmds[4];
 	int i, n;
 
+	BUILD_BUG_ON(2 * (sizeof(u32) + sizeof(pc)) > BINDER_READ_MIN_ROOM);
 	n = binder_node_work_cmds_clocked(node, cmds);
 	for (i = 0; i < n; i++)
-		if (binder_put_cmd_data(ptr, cmds[i], &pc, sizeof(pc)))
-			return -EFAULT;
+		binder_put_cmd_data(rb, cmds[i], &pc, sizeof(pc));
 	binder_node_work_told_clocked(node);
-	return 0;
 }
-
-/* Room for the largest single return (BR_TRANSACTION_SEC_CTX) */
-#define BINDER_READ_MIN_ROOM (sizeof(u32) + \
-			      sizeof(struct binder_transaction_data_secctx))
 
 static int binder_thread_read(struct binder_proc *proc,
 			      struct binder_thread *thread,
@@ -401,17 +450,26 @@ static int binder_thread_read(struct binder_proc *proc,
 			      binder_size_t *consumed, bool non_block)
 {
 	struct binder_context *context = proc->context;
-	void __user *start = u64_to_user_ptr(buffer);
-	void __user *ptr = start + *consumed;
-	void __user *end = start + size;
-	bool do_proc_work;
+	u8 __user *start = u64_to_user_ptr(buffer);
+	u8 __user *ptr = start + *consumed;
+	struct binder_rbuf rb = { };
+	bool do_proc_work, spawn = false;
 	int ret = 0;
 
-	if (*consumed == 0) {
-		if (put_user(BR_NOOP, (u32 __user *)ptr))
-			return -EFAULT;
-		ptr += sizeof(u32);
+	/* only the thread itself reads: its staging buffer needs no lock */
+	if (!thread->rbuf) {
+		thread->rbuf = kmalloc(BINDER_READ_STAGE, GFP_KERNEL);
+		if (!thread->rbuf)
+			return -ENOMEM;
 	}
+	rb.buf = thread->rbuf;
+	/* fault the buffer in now: a bad one loses no work */
+	rb.cap = min_t(size_t, size - *consumed, BINDER_READ_STAGE);
+	rb.cap -= fault_in_safe_writeable((const char __user *)ptr, rb.cap);
+	if (rb.cap < sizeof(u32))
+		return -EFAULT;
+	if (*consumed == 0)
+		binder_put_cmd(&rb, BR_NOOP);
 
 	mutex_lock(&context->lock);
 retry:
@@ -423,7 +481,9 @@ retry:
 						BINDER_LOOPER_STATE_ENTERED)))
 		binder_user_error("%d:%d waits for proc work before entering the looper (%x)\n",
 				  proc->pid, thread->pid, thread->looper);
-	if (non_block) {
+	if (thread->released) {
+		ret = -ESRCH;
+	} else if (non_block) {
 		if (!binder_thread_has_work_clocked(thread, do_proc_work))
 			ret = -EAGAIN;
 	} else {
@@ -442,13 +502,13 @@ retry:
 			list = &thread->todo;
 		else if (!list_empty(&proc->todo) && do_proc_work)
 			list = &proc->todo;
-		else if (ptr - start == sizeof(u32) &&
+		else if (*consumed + rb.len == sizeof(u32) &&
 			 !thread->looper_need_return)
 			goto retry;
 		else
 			break;
 
-		if (end - ptr < BINDER_READ_MIN_ROOM)
+		if (rb.cap - rb.len < BINDER_READ_MIN_ROOM)
 			break;
 
 		w = list_first_entry(list, struct binder_work, entry);
@@ -465,13 +525,10 @@ retry:
 
 				binder_dequeue_work_clocked(w);
 				binder_fail_delivery_clocked(t);
-				if (is_reply && binder_put_cmd(&ptr,
-							       BR_FAILED_REPLY)) {
-					ret = -EFAULT;
-					goto out;
-				}
-				if (is_reply)
+				if (is_reply) {
+					binder_put_cmd(&rb, BR_FAILED_REPLY);
 					goto done;
+				}
 				if (list == &thread->todo &&
 				    list_empty(&thread->todo))
 					thread->process_todo = false;
@@ -484,10 +541,7 @@ retry:
 				tr.secctx = t->security_ctx;
 				trsize = sizeof(tr);
 			}
-			if (binder_put_cmd_data(&ptr, cmd, &tr, trsize)) {
-				ret = -EFAULT;
-				goto out;
-			}
+			binder_put_cmd_data(&rb, cmd, &tr, trsize);
 			binder_dequeue_work_clocked(w);
 			binder_transaction_delivered_clocked(thread, t);
 			/* one call or reply per read, as upstream */
@@ -499,10 +553,7 @@ retry:
 			struct binder_error *e;
 
 			e = container_of(w, struct binder_error, work);
-			if (binder_put_cmd(&ptr, e->cmd)) {
-				ret = -EFAULT;
-				goto out;
-			}
+			binder_put_cmd(&rb, e->cmd);
 			binder_dequeue_work_clocked(w);
 			e->cmd = BR_OK;
 			break;
@@ -517,10 +568,7 @@ retry:
 				cmd = BR_ONEWAY_SPAM_SUSPECT;
 			else if (w->type == BINDER_WORK_TRANSACTION_PENDING)
 				cmd = BR_TRANSACTION_PENDING_FROZEN;
-			if (binder_put_cmd(&ptr, cmd)) {
-				ret = -EFAULT;
-				goto out;
-			}
+			binder_put_cmd(&rb, cmd);
 			binder_dequeue_work_clocked(w);
 			kfree(w);
 			binder_stats_deleted(BINDER_STAT_TRANSACTION_COMPLETE);
@@ -529,11 +577,7 @@ retry:
 		case BINDER_WORK_NODE:
 			binder_dequeue_work_clocked(w);
 			node = container_of(w, struct binder_node, work);
-			ret = binder_put_node_work_clocked(node, &ptr);
-			if (ret) {
-				list_add(&w->entry, list);
-				goto out;
-			}
+			binder_put_node_work_clocked(node, &rb);
 			break;
 		case BINDER_WORK_DEAD_BINDER:
 		case BINDER_WORK_DEAD_BINDER_AND_CLEAR:
@@ -543,13 +587,10 @@ retry:
 				     BINDER_WORK_CLEAR_DEATH_NOTIFICATION;
 
 			death = container_of(w, struct binder_ref_death, work);
-			if (binder_put_cmd_data(&ptr, clear ?
-						BR_CLEAR_DEATH_NOTIFICATION_DONE :
-						BR_DEAD_BINDER, &death->cookie,
-						sizeof(death->cookie))) {
-				ret = -EFAULT;
-				goto out;
-			}
+			binder_put_cmd_data(&rb, clear ?
+					    BR_CLEAR_DEATH_NOTIFICATION_DONE :
+					    BR_DEAD_BINDER, &death->cookie,
+					    sizeof(death->cookie));
 			binder_dequeue_work_clocked(w);
 			if (clear) {
 				kfree(death);
@@ -567,11 +608,8 @@ retry:
 			freeze = container_of(w, struct binder_ref_freeze, work);
 			info.cookie = freeze->cookie;
 			info.is_frozen = freeze->is_frozen;
-			if (binder_put_cmd_data(&ptr, BR_FROZEN_BINDER, &info,
-						sizeof(info))) {
-				ret = -EFAULT;
-				goto out;
-			}
+			binder_put_cmd_data(&rb, BR_FROZEN_BINDER, &info,
+					    sizeof(info));
 			binder_dequeue_work_clocked(w);
 			freeze->sent = true;
 			list_add_tail(&w->entry, &proc->delivered_freeze);
@@ -582,13 +620,10 @@ retry:
 			struct binder_ref_freeze *freeze;
 
 			freeze = container_of(w, struct binder_ref_freeze, work);
-			if (binder_put_cmd_data(&ptr,
-						BR_CLEAR_FREEZE_NOTIFICATION_DONE,
-						&freeze->cookie,
-						sizeof(freeze->cookie))) {
-				ret = -EFAULT;
-				goto out;
-			}
+			binder_put_cmd_data(&rb,
+					    BR_CLEAR_FREEZE_NOTIFICATION_DONE,
+					    &freeze->cookie,
+					    sizeof(freeze->cookie));
 			binder_dequeue_work_clocked(w);
 			binder_free_ref_freeze_clocked(freeze);
 			break;
@@ -599,7 +634,6 @@ retry:
 	}
 
 done:
-	*consumed = ptr - start;
 	if (proc->requested_threads == 0 &&
 	    list_empty(&proc->waiting_threads) &&
 	    proc->requested_threads_started < proc->max_threads &&
@@ -608,16 +642,35 @@ done:
 		proc->requested_threads++;
 		binder_debug(BINDER_DEBUG_THREADS, "%d:%d BR_SPAWN_LOOPER\n",
 			     proc->pid, thread->pid);
-		if (put_user(BR_SPAWN_LOOPER, (u32 __user *)start))
-			ret = -EFAULT;
-		else
-			atomic_inc(&binder_stats.br[_IOC_NR(BR_SPAWN_LOOPER)]);
+		spawn = true;
 	}
 out:
 	if (!list_empty(&proc->todo))
 		binder_wakeup_proc_clocked(proc);
 	mutex_unlock(&context->lock);
-	return ret;
+
+	if (ret) {
+		/* as before the wait: BR_NOOP written, nothing consumed */
+		if (copy_to_user(ptr, rb.buf, rb.len))
+			return -EFAULT;
+		return ret;
+	}
+
+	/* as upstream, BR_SPAWN_LOOPER goes over the buffer's first word */
+	if (spawn) {
+		if (*consumed == 0) {
+			u32 cmd = BR_SPAWN_LOOPER;
+
+			memcpy(rb.buf, &cmd, sizeof(cmd));
+		} else if (put_user(BR_SPAWN_LOOPER, (u32 __user *)start)) {
+			return -EFAULT;
+		}
+		atomic_inc(&binder_stats.br[_IOC_NR(BR_SPAWN_LOOPER)]);
+	}
+	if (rb.len && copy_to_user(ptr, rb.buf, rb.len))
+		return -EFAULT;
+	*consumed += rb.len;
+	return 0;
 }
 
 static int binder_ioctl_write_read(struct file *filp,
@@ -894,7 +947,7 @@ static __poll_t binder_poll(struct file *filp, struct poll_table_struct *wait)
 	struct binder_thread *thread;
 
 	struct binder_context *context = proc->context;
-	bool do_proc_work, has_work;
+	bool do_proc_work, has_work, dead;
 
 	if (!binder_proc_usable(proc))
 		return EPOLLERR;
@@ -911,7 +964,11 @@ static __poll_t binder_poll(struct file *filp, struct poll_table_struct *wait)
 
 	mutex_lock(&context->lock);
 	has_work = binder_thread_has_work_clocked(thread, do_proc_work);
+	dead = thread->released;
 	mutex_unlock(&context->lock);
+	/* a holder's thread whose proc died is woken and told */
+	if (dead)
+		return EPOLLERR;
 	return has_work ? EPOLLIN : 0;
 }
 

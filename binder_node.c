@@ -15,6 +15,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/bitmap.h>
 #include <linux/cred.h>
 #include <linux/security.h>
 #include <linux/slab.h>
@@ -34,6 +35,8 @@ void binder_enqueue_work_clocked(struct binder_work *work,
 void binder_enqueue_thread_work_clocked(struct binder_thread *thread,
 					struct binder_work *work)
 {
+	/* a released thread's todo is never read again: callers check */
+	WARN_ON_ONCE(thread->released);
 	binder_enqueue_work_clocked(work, &thread->todo);
 	/*
 	 * A thread that polls and queues work for itself (its own
@@ -54,12 +57,85 @@ void binder_enqueue_thread_work_clocked(struct binder_thread *thread,
 void binder_enqueue_deferred_thread_work_clocked(struct binder_thread *thread,
 						 struct binder_work *work)
 {
+	WARN_ON_ONCE(thread->released);
 	binder_enqueue_work_clocked(work, &thread->todo);
 }
 
 void binder_dequeue_work_clocked(struct binder_work *work)
 {
 	list_del_init(&work->entry);
+}
+
+/* ---- spares: nodes and refs allocated before the lock ---- */
+
+void binder_spare_init(struct binder_spare *sp)
+{
+	INIT_LIST_HEAD(&sp->nodes);
+	INIT_HLIST_HEAD(&sp->refs);
+}
+
+/**
+ * binder_spare_fill() - allocate what a command may create under the lock
+ * @sp:    an initialized spare pool
+ * @nodes: how many nodes it may create
+ * @refs:  how many refs it may create
+ *
+ * Called without context->lock: direct reclaim never runs under it.
+ * Return: 0, or -ENOMEM (what was allocated stays in @sp).
+ */
+int binder_spare_fill(struct binder_spare *sp, size_t nodes, size_t refs)
+{
+	while (nodes--) {
+		struct binder_node *node = kzalloc(sizeof(*node), GFP_KERNEL);
+
+		if (!node)
+			return -ENOMEM;
+		list_add(&node->work.entry, &sp->nodes);
+	}
+	while (refs--) {
+		struct binder_ref *ref = kzalloc(sizeof(*ref), GFP_KERNEL);
+
+		if (!ref)
+			return -ENOMEM;
+		hlist_add_head(&ref->node_entry, &sp->refs);
+	}
+	return 0;
+}
+
+/* Free what the command did not use (after dropping the lock). */
+void binder_spare_drain(struct binder_spare *sp)
+{
+	struct binder_node *node, *tmp;
+	struct hlist_node *n;
+	struct binder_ref *ref;
+
+	list_for_each_entry_safe(node, tmp, &sp->nodes, work.entry)
+		kfree(node);
+	hlist_for_each_entry_safe(ref, n, &sp->refs, node_entry)
+		kfree(ref);
+	binder_spare_init(sp);
+}
+
+static struct binder_node *binder_spare_node(struct binder_spare *sp)
+{
+	struct binder_node *node;
+
+	node = list_first_entry_or_null(&sp->nodes, struct binder_node,
+					work.entry);
+	if (node)
+		list_del_init(&node->work.entry);
+	return node;
+}
+
+static struct binder_ref *binder_spare_ref(struct binder_spare *sp)
+{
+	struct binder_ref *ref;
+
+	if (hlist_empty(&sp->refs))
+		return NULL;
+	ref = hlist_entry(sp->refs.first, struct binder_ref, node_entry);
+	hlist_del(&ref->node_entry);
+	return ref;
 }
 
 /* ---- nodes ---- */
@@ -88,11 +164,13 @@ struct binder_node *binder_get_node_clocked(struct binder_proc *proc,
  * binder_new_node_clocked() - the node of @proc for @fp, created if needed
  * @proc: the owner
  * @fp:   the object naming it (binder, cookie, flags); NULL for ptr 0
+ * @sp:   where a new node comes from
  *
- * Return: the node, or NULL when out of memory.
+ * Return: the node, or NULL when @sp has none left or @proc is dead.
  */
 struct binder_node *binder_new_node_clocked(struct binder_proc *proc,
-					    const struct flat_binder_object *fp)
+					    const struct flat_binder_object *fp,
+					    struct binder_spare *sp)
 {
 	binder_uintptr_t ptr = fp ? fp->binder : 0;
 	struct rb_node **p = &proc->nodes.rb_node, *parent = NULL;
@@ -113,7 +191,7 @@ struct binder_node *binder_new_node_clocked(struct binder_proc *proc,
 	/* a dead proc offers nothing new */
 	if (proc->killed)
 		return NULL;
-	node = kzalloc(sizeof(*node), GFP_KERNEL);
+	node = binder_spare_node(sp);
 	if (!node)
 		return NULL;
 	node->debug_id = binder_new_debug_id();
@@ -417,15 +495,82 @@ static void binder_ref_insert_desc_clocked(struct binder_proc *proc,
 }
 
 /*
+ * Handles in use are bits of proc->desc_map, so the lowest free one is a
+ * bitmap search, not a walk of every ref.  The map grows by doubling; it
+ * is rebuilt from refs_by_desc when it does, and the walk is the fallback
+ * when memory is short (the map is grown without sleeping: the caller
+ * holds context->lock).
+ */
+static void binder_desc_grow_clocked(struct binder_proc *proc, u32 want)
+{
+	u32 bits = max_t(u32, BITS_PER_LONG, proc->desc_bits);
+	unsigned long *map;
+	struct rb_node *n;
+
+	while (bits <= want)
+		bits *= 2;
+	map = bitmap_zalloc(bits, GFP_NOWAIT | __GFP_NOWARN);
+	if (!map)
+		return;
+	for (n = rb_first(&proc->refs_by_desc); n; n = rb_next(n)) {
+		u32 desc = rb_entry(n, struct binder_ref, rb_node_desc)->desc;
+
+		if (desc < bits)
+			__set_bit(desc, map);
+	}
+	bitmap_free(proc->desc_map);
+	proc->desc_map = map;
+	proc->desc_bits = bits;
+}
+
+/* The lowest handle >= @start no ref of @proc has; marked used. */
+static u32 binder_desc_acquire_clocked(struct binder_proc *proc, u32 start)
+{
+	struct rb_node *n;
+	u32 desc;
+
+	desc = proc->desc_bits ?
+	       find_next_zero_bit(proc->desc_map, proc->desc_bits, start) : 0;
+	if (!proc->desc_bits || desc >= proc->desc_bits) {
+		binder_desc_grow_clocked(proc, proc->desc_bits);
+		if (proc->desc_bits)
+			desc = find_next_zero_bit(proc->desc_map,
+						  proc->desc_bits, start);
+	}
+	if (desc < proc->desc_bits) {
+		__set_bit(desc, proc->desc_map);
+		return desc;
+	}
+	/* no map: the walk */
+	desc = start;
+	for (n = rb_first(&proc->refs_by_desc); n; n = rb_next(n)) {
+		struct binder_ref *r = rb_entry(n, struct binder_ref,
+						rb_node_desc);
+
+		if (r->desc > desc)
+			break;
+		if (r->desc == desc)
+			desc++;
+	}
+	return desc;
+}
+
+static void binder_desc_release_clocked(struct binder_proc *proc, u32 desc)
+{
+	if (desc < proc->desc_bits)
+		__clear_bit(desc, proc->desc_map);
+}
+
+/*
  * @proc's ref to @node, created if it has none.  A new ref gets the lowest
  * free handle; 0 is kept for the context manager's node.
  */
 static struct binder_ref *binder_get_ref_for_node_clocked(struct binder_proc *proc,
-							  struct binder_node *node)
+							  struct binder_node *node,
+							  struct binder_spare *sp)
 {
 	struct rb_node **p = &proc->refs_by_node.rb_node, *parent = NULL;
 	struct binder_ref *ref;
-	struct rb_node *n;
 	u32 desc;
 
 	while (*p) {
@@ -442,7 +587,7 @@ static struct binder_ref *binder_get_ref_for_node_clocked(struct binder_proc *pr
 	/* nor holds anything new */
 	if (proc->killed)
 		return NULL;
-	ref = kzalloc(sizeof(*ref), GFP_KERNEL);
+	ref = binder_spare_ref(sp);
 	if (!ref)
 		return NULL;
 	ref->debug_id = binder_new_debug_id();
@@ -451,15 +596,8 @@ static struct binder_ref *binder_get_ref_for_node_clocked(struct binder_proc *pr
 	rb_link_node(&ref->rb_node_node, parent, p);
 	rb_insert_color(&ref->rb_node_node, &proc->refs_by_node);
 
-	desc = node == proc->context->mgr_node ? 0 : 1;
-	for (n = rb_first(&proc->refs_by_desc); n; n = rb_next(n)) {
-		struct binder_ref *r = rb_entry(n, struct binder_ref,
-						rb_node_desc);
-
-		if (r->desc > desc)
-			break;
-		desc = r->desc + 1;
-	}
+	desc = binder_desc_acquire_clocked(proc,
+					   node == proc->context->mgr_node ? 0 : 1);
 	ref->desc = desc;
 	binder_ref_insert_desc_clocked(proc, ref);
 	hlist_add_head(&ref->node_entry, &node->refs);
@@ -485,6 +623,7 @@ static void binder_delete_ref_clocked(struct binder_ref *ref)
 		     "%d delete ref %d desc %u for node %d\n", ref->proc->pid,
 		     ref->debug_id, ref->desc, node->debug_id);
 	rb_erase(&ref->rb_node_desc, &ref->proc->refs_by_desc);
+	binder_desc_release_clocked(ref->proc, ref->desc);
 	rb_erase(&ref->rb_node_node, &ref->proc->refs_by_node);
 	hlist_del(&ref->node_entry);
 	if (ref->death) {
@@ -563,17 +702,19 @@ static int binder_dec_ref_clocked(struct binder_ref *ref, bool strong)
  * @strong:      strong or weak count
  * @target_list: see binder_inc_node_clocked()
  * @desc:        the handle, out
+ * @sp:          where a new ref comes from
  *
- * Return: 0, -ENOMEM, or -EINVAL.
+ * Return: 0, -ENOMEM (no spare ref, or @proc is dead), or -EINVAL.
  */
 int binder_inc_ref_for_node_clocked(struct binder_proc *proc,
 				    struct binder_node *node, bool strong,
-				    struct list_head *target_list, u32 *desc)
+				    struct list_head *target_list, u32 *desc,
+				    struct binder_spare *sp)
 {
 	struct binder_ref *ref;
 	int ret;
 
-	ref = binder_get_ref_for_node_clocked(proc, node);
+	ref = binder_get_ref_for_node_clocked(proc, node, sp);
 	if (!ref)
 		return -ENOMEM;
 	ret = binder_inc_ref_clocked(ref, strong, target_list);
@@ -621,8 +762,38 @@ static void binder_queue_death_clocked(struct binder_thread *thread,
 	}
 }
 
+/* A death notification, allocated before context->lock is taken */
+struct binder_ref_death *binder_ref_death_new(void)
+{
+	struct binder_ref_death *death = kzalloc(sizeof(*death), GFP_KERNEL);
+
+	if (!death)
+		return NULL;
+	INIT_LIST_HEAD(&death->work.entry);
+	binder_stats_created(BINDER_STAT_DEATH);
+	return death;
+}
+
+/* Free one never used (NULL is fine) */
+void binder_ref_death_free(struct binder_ref_death *death)
+{
+	if (death)
+		binder_free_death(death);
+}
+
+/**
+ * binder_request_death_clocked() - BC_REQUEST_DEATH_NOTIFICATION
+ * @thread: the caller
+ * @desc:   its handle
+ * @cookie: what BR_DEAD_BINDER will carry
+ * @newp:   a notification from binder_ref_death_new(); taken (set to
+ *          NULL) when used
+ *
+ * Return: 0, or -EINVAL for a bad handle or one that has one already.
+ */
 int binder_request_death_clocked(struct binder_thread *thread, u32 desc,
-				 binder_uintptr_t cookie)
+				 binder_uintptr_t cookie,
+				 struct binder_ref_death **newp)
 {
 	struct binder_proc *proc = thread->proc;
 	struct binder_ref_death *death;
@@ -639,16 +810,18 @@ int binder_request_death_clocked(struct binder_thread *thread, u32 desc,
 				  proc->pid, thread->pid);
 		return -EINVAL;
 	}
-	death = kzalloc(sizeof(*death), GFP_KERNEL);
-	if (!death)
-		return -ENOMEM;
-	binder_stats_created(BINDER_STAT_DEATH);
-	INIT_LIST_HEAD(&death->work.entry);
+	death = *newp;
+	*newp = NULL;
 	death->cookie = cookie;
 	ref->death = death;
 	if (!ref->node->proc) {
+		/*
+		 * The node is dead already: any thread of the proc may take
+		 * it, as upstream, so it is not lost if this thread exits.
+		 */
 		death->work.type = BINDER_WORK_DEAD_BINDER;
-		binder_queue_death_clocked(thread, &death->work);
+		binder_enqueue_work_clocked(&death->work, &proc->todo);
+		binder_wakeup_proc_clocked(proc);
 	}
 	return 0;
 }
@@ -784,9 +957,14 @@ int binder_set_context_mgr(struct binder_proc *proc,
 {
 	struct binder_context *context = proc->context;
 	kuid_t euid = current_euid();
+	struct binder_spare sp;
 	struct binder_node *node;
-	int ret = 0;
+	int ret;
 
+	binder_spare_init(&sp);
+	ret = binder_spare_fill(&sp, 1, 0);
+	if (ret)
+		goto out_free;
 	mutex_lock(&context->lock);
 	if (context->mgr_node) {
 		binder_user_error("%d: BINDER_SET_CONTEXT_MGR already set\n",
@@ -810,7 +988,7 @@ int binder_set_context_mgr(struct binder_proc *proc,
 		context->mgr_uid = euid;
 		context->mgr_uid_set = true;
 	}
-	node = binder_new_node_clocked(proc, fp);
+	node = binder_new_node_clocked(proc, fp, &sp);
 	if (!node) {
 		ret = -ENOMEM;
 		goto out;
@@ -822,5 +1000,7 @@ int binder_set_context_mgr(struct binder_proc *proc,
 	context->mgr_node = node;
 out:
 	mutex_unlock(&context->lock);
+out_free:
+	binder_spare_drain(&sp);
 	return ret;
 }

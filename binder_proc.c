@@ -27,6 +27,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/bitmap.h>
 #include <linux/cred.h>
 #include <linux/freezer.h>
 #include <linux/mm.h>
@@ -41,6 +42,14 @@
 /* binder_procs_lock guards binder_procs, the list of every open proc */
 DEFINE_MUTEX(binder_procs_lock);
 LIST_HEAD(binder_procs);
+
+/*
+ * binder_procs_dentry_lock orders the creation and removal of the debugfs
+ * proc/<pid> files and guards proc->debugfs_entry.  debugfs_remove() waits
+ * for the file's readers, and readers take binder_procs_lock: so it is
+ * called with this lock held, never binder_procs_lock.
+ */
+static DEFINE_MUTEX(binder_procs_dentry_lock);
 
 static struct workqueue_struct *binder_teardown_wq;
 
@@ -92,6 +101,45 @@ const char *binder_proc_state_name(enum binder_proc_state state)
 
 /* ---- the proc path: open -> flush -> release -> deferred teardown ---- */
 
+/* On binder_procs; the first proc of a pid gets the debugfs file. */
+static void binder_procs_link(struct binder_proc *proc)
+{
+	struct binder_proc *other;
+	bool first = true;
+
+	mutex_lock(&binder_procs_dentry_lock);
+	mutex_lock(&binder_procs_lock);
+	list_for_each_entry(other, &binder_procs, proc_node)
+		first &= other->pid != proc->pid;
+	list_add(&proc->proc_node, &binder_procs);
+	mutex_unlock(&binder_procs_lock);
+	if (first)
+		proc->debugfs_entry = binder_debugfs_add_proc(proc->pid);
+	mutex_unlock(&binder_procs_dentry_lock);
+}
+
+/* Off binder_procs; another proc of the pid keeps the debugfs file. */
+static void binder_procs_unlink(struct binder_proc *proc)
+{
+	struct binder_proc *other;
+	struct dentry *entry;
+
+	mutex_lock(&binder_procs_dentry_lock);
+	mutex_lock(&binder_procs_lock);
+	list_del(&proc->proc_node);
+	entry = proc->debugfs_entry;
+	proc->debugfs_entry = NULL;
+	list_for_each_entry(other, &binder_procs, proc_node) {
+		if (entry && other->pid == proc->pid) {
+			other->debugfs_entry = entry;
+			entry = NULL;
+		}
+	}
+	mutex_unlock(&binder_procs_lock);
+	binder_debugfs_remove_proc(entry);
+	mutex_unlock(&binder_procs_dentry_lock);
+}
+
 static void binder_proc_teardown(struct work_struct *work);
 static void binder_proc_dead_work(struct work_struct *work);
 
@@ -120,15 +168,13 @@ struct binder_proc *binder_proc_create(struct binder_device *device)
 	proc->default_priority = task_nice(current);
 	proc->device = device;
 	proc->state_changed = ktime_get_boottime();
+	kref_init(&proc->refcount);
 	INIT_WORK(&proc->teardown_work, binder_proc_teardown);
 	INIT_WORK(&proc->dead_work, binder_proc_dead_work);
 	binder_alloc_init(&proc->alloc, proc->pid);
 	binder_stats_created(BINDER_STAT_PROC);
 
-	mutex_lock(&binder_procs_lock);
-	list_add(&proc->proc_node, &binder_procs);
-	binder_debugfs_add_proc(proc);
-	mutex_unlock(&binder_procs_lock);
+	binder_procs_link(proc);
 
 	binder_debug(BINDER_DEBUG_OPEN_CLOSE, "open %d:%d\n",
 		     proc->pid, current->pid);
@@ -163,37 +209,103 @@ void binder_proc_flush(struct binder_proc *proc)
 }
 
 /*
- * An epoll that waited on this thread may still be linked to its wait
- * queue: detach it (wake_up_pollfree) and free only after a grace period,
- * when epoll's RCU readers are done with the queue (CVE-2019-2215).
+ * The last ref of a thread is gone.  An epoll that waited on it may still
+ * be linked to its wait queue: detach it (wake_up_pollfree) and free only
+ * after a grace period, when epoll's RCU readers are done with the queue
+ * (CVE-2019-2215).
  */
 static void binder_thread_free(struct binder_thread *thread)
 {
+	struct binder_proc *proc = thread->proc;
+
 	if (thread->looper & BINDER_LOOPER_STATE_POLL)
 		wake_up_pollfree(&thread->wait);
+	kfree(thread->rbuf);
 	kfree_rcu(thread, rcu);
 	binder_stats_deleted(BINDER_STAT_THREAD);
+	binder_proc_put(proc);
 }
 
-/* The proc struct and what only it holds: after teardown and all pins. */
-static void binder_proc_free(struct binder_proc *proc)
+/**
+ * binder_thread_get() - pin @thread beyond the lock it was found under
+ * @thread: a thread found under context->lock (or the caller's own)
+ *
+ * Return: @thread.
+ */
+struct binder_thread *binder_thread_get(struct binder_thread *thread)
 {
-	struct rb_node *n;
-	int threads = 0;
+	refcount_inc(&thread->refs);
+	return thread;
+}
 
-	while ((n = rb_first(&proc->threads))) {
-		rb_erase(n, &proc->threads);
-		binder_thread_free(rb_entry(n, struct binder_thread, rb_node));
-		threads++;
-	}
-	binder_debug(BINDER_DEBUG_OPEN_CLOSE,
-		     "release %d: threads %d\n", proc->pid, threads);
+/**
+ * binder_thread_put() - drop a pin (or the proc's own ref) of @thread
+ * @thread: the thread; freed by the last put, which also drops its ref on
+ *          the proc (and so may free the proc)
+ */
+void binder_thread_put(struct binder_thread *thread)
+{
+	if (refcount_dec_and_test(&thread->refs))
+		binder_thread_free(thread);
+}
 
+/* The last ref of the proc is gone: teardown ran, no thread is left. */
+static void binder_proc_free(struct kref *kref)
+{
+	struct binder_proc *proc = container_of(kref, struct binder_proc,
+						refcount);
+
+	WARN_ON_ONCE(!RB_EMPTY_ROOT(&proc->threads));
+	binder_debug(BINDER_DEBUG_OPEN_CLOSE, "release %d\n", proc->pid);
 	binder_alloc_release(&proc->alloc);
+	bitmap_free(proc->desc_map);
 	put_cred(proc->cred);
 	put_task_struct(proc->tsk);
 	kfree(proc);
 	binder_stats_deleted(BINDER_STAT_PROC);
+}
+
+/**
+ * binder_proc_get() - pin @proc beyond the lock it was found under
+ * @proc: a proc found under a lock that keeps it alive (context->lock for a
+ *        node's owner or a thread's proc, binder_procs_lock for the list)
+ *
+ * Return: @proc.
+ */
+struct binder_proc *binder_proc_get(struct binder_proc *proc)
+{
+	kref_get(&proc->refcount);
+	return proc;
+}
+
+/**
+ * binder_proc_put() - drop a ref of @proc
+ * @proc: the proc; the last put frees it (so nothing of it may be used
+ *        after this call)
+ */
+void binder_proc_put(struct binder_proc *proc)
+{
+	kref_put(&proc->refcount, binder_proc_free);
+}
+
+/* Take the threads out of @proc's tree, dropping the tree's refs. */
+static void binder_proc_unlink_threads_clocked(struct binder_proc *proc)
+{
+	for (;;) {
+		struct binder_thread *thread;
+		struct rb_node *n;
+
+		spin_lock(&proc->lock);
+		n = rb_first(&proc->threads);
+		if (n)
+			rb_erase(n, &proc->threads);
+		spin_unlock(&proc->lock);
+		if (!n)
+			return;
+		thread = rb_entry(n, struct binder_thread, rb_node);
+		/* the proc's own ref keeps it alive: this never frees it */
+		binder_thread_put(thread);
+	}
 }
 
 static void binder_proc_teardown(struct work_struct *work)
@@ -201,7 +313,6 @@ static void binder_proc_teardown(struct work_struct *work)
 	struct binder_proc *proc = container_of(work, struct binder_proc,
 						teardown_work);
 	struct binder_context *context = proc->context;
-	bool free_now;
 
 	/* the vma path may have queued the death work: let it finish */
 	flush_work(&proc->dead_work);
@@ -210,11 +321,10 @@ static void binder_proc_teardown(struct work_struct *work)
 	mutex_lock(&context->lock);
 	/* no ioctl can come any more: release what got in during the kill */
 	binder_proc_release_threads_clocked(proc);
-	proc->freed_ok = true;
-	free_now = !proc->tmp_refs;
+	binder_proc_unlink_threads_clocked(proc);
 	mutex_unlock(&context->lock);
-	if (free_now)
-		binder_proc_free(proc);
+	/* the file's ref: pinned senders and threads may keep it a while */
+	binder_proc_put(proc);
 }
 
 /* The owner's address space is gone: the proc is dead now. */
@@ -226,21 +336,6 @@ static void binder_proc_dead_work(struct work_struct *work)
 	binder_debug(BINDER_DEBUG_DEAD_BINDER, "%d: owner gone, proc dead\n",
 		     proc->pid);
 	binder_proc_kill(proc);
-}
-
-/* Pin @proc while context->lock is dropped. */
-void binder_proc_inc_tmpref_clocked(struct binder_proc *proc)
-{
-	lockdep_assert_held(&proc->context->lock);
-	proc->tmp_refs++;
-}
-
-/* Unpin; the last pin of a torn-down proc frees it. */
-void binder_proc_dec_tmpref_clocked(struct binder_proc *proc)
-{
-	lockdep_assert_held(&proc->context->lock);
-	if (--proc->tmp_refs == 0 && proc->freed_ok)
-		binder_proc_free(proc);
 }
 
 /**
@@ -267,10 +362,7 @@ bool binder_proc_usable(struct binder_proc *proc)
  */
 void binder_proc_release(struct binder_proc *proc)
 {
-	mutex_lock(&binder_procs_lock);
-	binder_debugfs_remove_proc(proc);
-	list_del(&proc->proc_node);
-	mutex_unlock(&binder_procs_lock);
+	binder_procs_unlink(proc);
 
 	spin_lock(&proc->lock);
 	proc->file = NULL;
@@ -357,8 +449,11 @@ int binder_proc_mmap(struct binder_proc *proc, struct vm_area_struct *vma)
 
 	ret = binder_alloc_mmap(&proc->alloc, vma);
 	if (ret) {
-		binder_user_error("%d: mmap %lx-%lx already mapped\n",
-				  proc->pid, vma->vm_start, vma->vm_end);
+		binder_user_error("%d: mmap %lx-%lx refused: %s\n",
+				  proc->pid, vma->vm_start, vma->vm_end,
+				  ret == -EBUSY ? "already mapped" :
+				  ret == -EINVAL ? "not the opener's mm" :
+				  "out of memory");
 		return ret;
 	}
 
@@ -435,7 +530,8 @@ struct binder_thread *binder_get_thread(struct binder_proc *proc)
 	thread = kzalloc(sizeof(*thread), GFP_KERNEL);
 	if (!thread)
 		return NULL;
-	thread->proc = proc;
+	thread->proc = binder_proc_get(proc);
+	refcount_set(&thread->refs, 1);
 	thread->pid = current->pid;
 	thread->looper_need_return = true;
 	INIT_LIST_HEAD(&thread->waiting_entry);
@@ -450,6 +546,11 @@ struct binder_thread *binder_get_thread(struct binder_proc *proc)
 	init_waitqueue_head(&thread->wait);
 
 	spin_lock(&proc->lock);
+	/*
+	 * Got in after the owner died (the ioctl checked just before): the
+	 * kill has released, or will release, only the threads before it.
+	 */
+	thread->released = proc->proc_state != BINDER_PROC_ALIVE;
 	binder_thread_insert_plocked(proc, thread);
 	spin_unlock(&proc->lock);
 	binder_stats_created(BINDER_STAT_THREAD);
@@ -469,14 +570,18 @@ void binder_thread_release_clocked(struct binder_thread *thread)
 
 	if (thread->released)
 		return;
-	thread->released = true;
+	WRITE_ONCE(thread->released, true);
 	list_del_init(&thread->waiting_entry);
+	/* a holder's thread asleep in read or poll learns it at once */
+	wake_up_interruptible_all(&thread->wait);
 
 	t = thread->transaction_stack;
 	if (t && t->to_thread == thread)
 		send_reply = t;
 	while (t) {
 		if (t->to_thread == thread) {
+			struct binder_transaction *next = t->to_parent;
+
 			t->to_thread = NULL;
 			/* nobody of the proc serves it any more */
 			binder_outstanding_dec_clocked(t);
@@ -484,7 +589,13 @@ void binder_thread_release_clocked(struct binder_thread *thread)
 				t->buffer->owner = NULL;
 				t->buffer = NULL;
 			}
-			t = t->to_parent;
+			/*
+			 * The caller may wait on it long after this proc is
+			 * gone: it no longer names the proc (debugfs).
+			 */
+			if (t != send_reply)
+				t->to_proc = NULL;
+			t = next;
 		} else if (t->from == thread) {
 			t->from = NULL;
 			t = t->from_parent;
@@ -546,16 +657,25 @@ int binder_thread_exit(struct binder_proc *proc, struct binder_thread *thread)
 	binder_thread_release_clocked(thread);
 	spin_lock(&proc->lock);
 	rb_erase(&thread->rb_node, &proc->threads);
+	RB_CLEAR_NODE(&thread->rb_node);
 	spin_unlock(&proc->lock);
 	mutex_unlock(&proc->context->lock);
-	binder_thread_free(thread);
+	/* the tree's ref; a sender that pinned the thread keeps it a while */
+	binder_thread_put(thread);
 	return 0;
 }
 
+/*
+ * A released thread (its proc died under a holder) has "work": it must
+ * wake and learn it.  process_todo counts only with work on the list, so
+ * work taken back from the list (a ref deleted with its death work queued)
+ * never leaves a reader spinning.
+ */
 bool binder_thread_has_work_clocked(struct binder_thread *thread,
 				    bool do_proc_work)
 {
-	return thread->process_todo || thread->looper_need_return ||
+	return (thread->process_todo && !list_empty(&thread->todo)) ||
+	       thread->looper_need_return || thread->released ||
 	       (do_proc_work && !list_empty(&thread->proc->todo));
 }
 
@@ -571,7 +691,8 @@ bool binder_available_for_proc_work_clocked(struct binder_thread *thread)
  * @do_proc_work: the thread may take work from the proc's list
  *
  * Called and returns with context->lock held; drops it while asleep.
- * Return: 0 when there is work, -EINTR when a signal came first.
+ * Return: 0 when there is work, -EINTR when a signal came first, -ESRCH
+ * when the thread's proc died (the owner is gone; a holder was reading).
  */
 int binder_thread_wait_for_work(struct binder_thread *thread,
 				bool do_proc_work)
@@ -599,6 +720,8 @@ int binder_thread_wait_for_work(struct binder_thread *thread,
 		}
 	}
 	finish_wait(&thread->wait, &wait);
+	if (!ret && thread->released)
+		ret = -ESRCH;
 	return ret;
 }
 

@@ -23,6 +23,7 @@
 #include <linux/sched.h>
 #include <linux/security.h>
 #include <linux/slab.h>
+#include <linux/task_work.h>
 #include <linux/uaccess.h>
 
 #include "binder_internal.h"
@@ -163,12 +164,54 @@ static void binder_fd_batch_add(struct binder_fd_batch *b, u32 fd)
 	b->fd[b->n++] = fd;
 }
 
+/* A file whose last reference of the fd table goes once the ioctl is over */
+struct binder_fd_close {
+	struct callback_head twork;
+	struct file *file;
+};
+
+static void binder_fd_close_work(struct callback_head *twork)
+{
+	struct binder_fd_close *c = container_of(twork, struct binder_fd_close,
+						 twork);
+
+	fput(c->file);
+	kfree(c);
+}
+
+/*
+ * Close @fd of the current task.  The fd goes now; its file keeps a
+ * reference until the task returns to userspace (task work), since the
+ * fd may name the very binder file whose ioctl runs (an fd array's fd
+ * dup2()'d onto it) and the ioctl's fdget() may hold no reference.
+ */
+static void binder_close_fd_deferred(u32 fd)
+{
+	struct binder_fd_close *c = kzalloc(sizeof(*c), GFP_KERNEL);
+
+	/* out of memory: close at once, as an ordinary close() would */
+	if (!c) {
+		close_fd(fd);
+		return;
+	}
+	c->file = binder_file_close_fd(fd);
+	if (!c->file) {
+		kfree(c);
+		return;
+	}
+	get_file(c->file);
+	filp_close(c->file, current->files);
+	init_task_work(&c->twork, binder_fd_close_work);
+	if (task_work_add(current, &c->twork, TWA_RESUME))
+		binder_fd_close_work(&c->twork);
+}
+
 static void binder_fd_batch_close(struct binder_fd_batch *b)
 {
 	size_t i;
 
 	for (i = 0; i < b->n; i++)
-		close_fd(b->fd[i]);
+		binder_close_fd_deferred(b->fd[i]);
 	kfree(b->fd);
 }
 
@@ -637,7 +680,8 @@ static u32 binder_proc_transaction_clocked(struct binder_transaction *t,
 static int binder_translate_binder(struct binder_proc *proc,
 				   struct binder_thread *thread,
 				   struct binder_proc *target_proc,
-				   struct flat_binder_object *fp)
+				   struct flat_binder_object *fp,
+				   struct binder_spare *sp)
 {
 	bool strong = fp->hdr.type == BINDER_TYPE_BINDER;
 	struct binder_node *node;
@@ -646,7 +690,7 @@ static int binder_translate_binder(struct binder_proc *proc,
 
 	node = binder_get_node_clocked(proc, fp->binder);
 	if (!node) {
-		node = binder_new_node_clocked(proc, fp);
+		node = binder_new_node_clocked(proc, fp, sp);
 		if (!node)
 			return -ENOMEM;
 	}
@@ -662,7 +706,7 @@ static int binder_translate_binder(struct binder_proc *proc,
 	if (security_binder_transfer_binder(proc->cred, target_proc->cred))
 		return -EPERM;
 	ret = binder_inc_ref_for_node_clocked(target_proc, node, strong,
-					      &thread->todo, &desc);
+					      &thread->todo, &desc, sp);
 	if (ret)
 		return ret;
 	fp->hdr.type = strong ? BINDER_TYPE_HANDLE : BINDER_TYPE_WEAK_HANDLE;
@@ -675,7 +719,8 @@ static int binder_translate_binder(struct binder_proc *proc,
 static int binder_translate_handle(struct binder_proc *proc,
 				   struct binder_thread *thread,
 				   struct binder_proc *target_proc,
-				   struct flat_binder_object *fp)
+				   struct flat_binder_object *fp,
+				   struct binder_spare *sp)
 {
 	bool strong = fp->hdr.type == BINDER_TYPE_HANDLE;
 	struct binder_node *node;
@@ -701,7 +746,7 @@ static int binder_translate_handle(struct binder_proc *proc,
 		return 0;
 	}
 	ret = binder_inc_ref_for_node_clocked(target_proc, node, strong, NULL,
-					      &desc);
+					      &desc, sp);
 	if (ret)
 		return ret;
 	fp->binder = 0;
@@ -710,33 +755,40 @@ static int binder_translate_handle(struct binder_proc *proc,
 	return 0;
 }
 
+/* Who sends files to whom: fd objects are translated without the lock */
+struct binder_fd_send {
+	struct binder_proc *proc;
+	struct binder_thread *thread;
+	struct binder_proc *target_proc;
+	struct binder_transaction *t;
+	bool accept_fds;
+};
+
 /*
  * A file for the receiver: checked and referenced now, installed as an fd
- * by the receiving thread when it reads the transaction.
+ * by the receiving thread when it reads the transaction.  Runs unlocked:
+ * the transaction is not visible to anyone else yet.
  */
-static int binder_translate_fd(struct binder_proc *proc,
-			       struct binder_thread *thread,
-			       struct binder_proc *target_proc,
-			       struct binder_transaction *t, bool accept_fds,
-			       u32 fd, size_t fd_offset)
+static int binder_translate_fd(struct binder_fd_send *fs, u32 fd,
+			       size_t fd_offset)
 {
 	struct binder_txn_fd_fixup *fixup;
 	struct file *file;
 	int ret;
 
-	if (!accept_fds) {
+	if (!fs->accept_fds) {
 		binder_user_error("%d:%d transaction with fd %u, target does not allow fds\n",
-				  proc->pid, thread->pid, fd);
+				  fs->proc->pid, fs->thread->pid, fd);
 		return -EPERM;
 	}
 	file = fget(fd);
 	if (!file) {
 		binder_user_error("%d:%d got transaction with invalid fd, %u\n",
-				  proc->pid, thread->pid, fd);
+				  fs->proc->pid, fs->thread->pid, fd);
 		return -EBADF;
 	}
-	ret = security_binder_transfer_file(proc->cred, target_proc->cred,
-					    file);
+	ret = security_binder_transfer_file(fs->proc->cred,
+					    fs->target_proc->cred, file);
 	if (ret < 0) {
 		fput(file);
 		return -EPERM;
@@ -749,8 +801,30 @@ static int binder_translate_fd(struct binder_proc *proc,
 	fixup->file = file;
 	fixup->offset = fd_offset;
 	fixup->target_fd = -1;
-	list_add_tail(&fixup->entry, &t->fd_fixups);
+	list_add_tail(&fixup->entry, &fs->t->fd_fixups);
 	return 0;
+}
+
+/* The fds of a checked fd array, object @index of @buffer, in order */
+static int binder_translate_fda(struct binder_fd_send *fs,
+				struct binder_buffer *buffer, size_t index,
+				const struct binder_fd_array_object *fda)
+{
+	struct binder_alloc *alloc = &fs->target_proc->alloc;
+	u64 parent, at, k;
+	int ret;
+
+	ret = binder_fda_fds_offset(alloc, buffer, fda, index, &parent, &at);
+	for (k = 0; !ret && k < fda->num_fds; k++) {
+		u64 fd_at = at + k * sizeof(u32);
+		u32 fd;
+
+		ret = binder_alloc_copy_from_buffer(alloc, &fd, buffer, fd_at,
+						    sizeof(fd));
+		if (!ret)
+			ret = binder_translate_fd(fs, fd, fd_at);
+	}
+	return ret;
 }
 
 /*
@@ -869,21 +943,30 @@ static int binder_sg_fda(struct binder_alloc *alloc,
 	return 0;
 }
 
+/* What translating a buffer's objects may create, allocated unlocked */
+struct binder_obj_counts {
+	size_t nodes;
+	size_t refs;
+};
+
 /*
  * First pass over a freshly filled @buffer, without context->lock: every
  * object is checked (offsets in order, objects inside the data), sg
- * buffers are copied and fixed up, fd arrays checked.  @udata is the
- * sender's data.
+ * buffers are copied and fixed up, fd arrays checked, and files (FD and
+ * FDA objects) translated.  @udata is the sender's data.
  *
  * Return: 0, or a negative errno; *count says how many objects passed.
- * The second pass translates those and reports this error after them, so
- * the first failing object decides the error, as when done in one pass.
+ * The second pass translates the binders and handles of those and reports
+ * this error after them, so the first failing object decides the error,
+ * as when done in one pass.  @objs adds up the nodes and refs that pass
+ * may create, to be allocated before it takes the lock.
  */
-static int binder_check_objects(struct binder_alloc *alloc,
+static int binder_check_objects(struct binder_fd_send *fs,
 				struct binder_buffer *buffer,
 				u64 sg_size, const void __user *udata,
-				size_t *count)
+				size_t *count, struct binder_obj_counts *objs)
 {
+	struct binder_alloc *alloc = &fs->target_proc->alloc;
 	size_t i, n = binder_buffer_object_count(buffer);
 	struct binder_sg sg = { };
 	union binder_object obj;
@@ -910,42 +993,67 @@ static int binder_check_objects(struct binder_alloc *alloc,
 			break;
 		}
 		off_min = offset + size;
-		if (obj.hdr.type == BINDER_TYPE_PTR) {
+		switch (obj.hdr.type) {
+		case BINDER_TYPE_BINDER:
+		case BINDER_TYPE_WEAK_BINDER:
+			objs->nodes++;
+			objs->refs++;
+			break;
+		case BINDER_TYPE_HANDLE:
+		case BINDER_TYPE_WEAK_HANDLE:
+			objs->refs++;
+			break;
+		case BINDER_TYPE_FD:
+			ret = binder_translate_fd(fs, obj.fdo.fd,
+						  offset + offsetof(struct binder_fd_object,
+								    fd));
+			obj.fdo.pad_binder = 0;
+			if (!ret && binder_alloc_copy_to_buffer(alloc, buffer,
+								offset, &obj,
+								size))
+				ret = -EINVAL;
+			break;
+		case BINDER_TYPE_PTR:
 			ret = binder_sg_ptr(alloc, buffer, &sg, i, offset,
 					    &obj.bbo);
 			if (!ret && binder_alloc_copy_to_buffer(alloc, buffer,
 								offset, &obj,
 								size))
 				ret = -EINVAL;
-		} else if (obj.hdr.type == BINDER_TYPE_FDA) {
+			if (ret)
+				binder_user_error("%d:%d bad buffer object at index %zu\n",
+						  current->tgid, current->pid, i);
+			break;
+		case BINDER_TYPE_FDA:
 			ret = binder_sg_fda(alloc, buffer, &sg, i, udata,
 					    &obj.fdao);
-		}
-		if (ret) {
-			binder_user_error("%d:%d bad %s object at index %zu\n",
-					  current->tgid, current->pid,
-					  obj.hdr.type == BINDER_TYPE_PTR ?
-					  "buffer" : "fd array", i);
+			if (ret)
+				binder_user_error("%d:%d bad fd array object at index %zu\n",
+						  current->tgid, current->pid, i);
+			else
+				ret = binder_translate_fda(fs, buffer, i,
+							   &obj.fdao);
 			break;
 		}
+		if (ret)
+			break;
 	}
 	*count = i;
 	return ret;
 }
 
 /*
- * Translate the first @count objects of @buffer (checked by
- * binder_check_objects()) for @target_proc.
+ * Translate the binders and handles of the first @count objects of
+ * @buffer (checked by binder_check_objects()) for @target_proc.
  * Return: 0, or a negative errno; *done says how many objects were
  * translated (and hold counts) either way.
  */
 static int binder_translate_objects_clocked(struct binder_proc *proc,
 					    struct binder_thread *thread,
 					    struct binder_proc *target_proc,
-					    struct binder_transaction *t,
-					    bool accept_fds,
 					    struct binder_buffer *buffer,
-					    size_t count, size_t *done)
+					    size_t count, size_t *done,
+					    struct binder_spare *sp)
 {
 	struct binder_alloc *alloc = &target_proc->alloc;
 	union binder_object obj;
@@ -954,8 +1062,8 @@ static int binder_translate_objects_clocked(struct binder_proc *proc,
 
 	*done = 0;
 	for (i = 0; i < count; i++) {
-		u64 offset, parent, at, k;
 		size_t size;
+		u64 offset;
 
 		if (binder_get_offset(alloc, buffer, i, &offset))
 			return -EINVAL;
@@ -967,42 +1075,17 @@ static int binder_translate_objects_clocked(struct binder_proc *proc,
 		case BINDER_TYPE_BINDER:
 		case BINDER_TYPE_WEAK_BINDER:
 			ret = binder_translate_binder(proc, thread, target_proc,
-						      &obj.fbo);
+						      &obj.fbo, sp);
 			break;
 		case BINDER_TYPE_HANDLE:
 		case BINDER_TYPE_WEAK_HANDLE:
 			ret = binder_translate_handle(proc, thread, target_proc,
-						      &obj.fbo);
-			break;
-		case BINDER_TYPE_FD:
-			ret = binder_translate_fd(proc, thread, target_proc, t,
-						  accept_fds, obj.fdo.fd,
-						  offset + offsetof(struct binder_fd_object,
-								    fd));
-			obj.fdo.pad_binder = 0;
-			break;
-		case BINDER_TYPE_FDA:
-			ret = binder_fda_fds_offset(alloc, buffer, &obj.fdao,
-						    i, &parent, &at);
-			for (k = 0; !ret && k < obj.fdao.num_fds; k++) {
-				u64 fd_at = at + k * sizeof(u32);
-				u32 fd;
-
-				ret = binder_alloc_copy_from_buffer(alloc, &fd,
-								    buffer,
-								    fd_at,
-								    sizeof(fd));
-				if (!ret)
-					ret = binder_translate_fd(proc, thread,
-								  target_proc,
-								  t, accept_fds,
-								  fd, fd_at);
-			}
+						      &obj.fbo, sp);
 			break;
 		default:
-			/* BINDER_TYPE_PTR: done by binder_check_objects() */
-			ret = 0;
-			break;
+			/* FD, FDA, PTR: done by binder_check_objects() */
+			*done = i + 1;
+			continue;
 		}
 		if (ret)
 			return ret;
@@ -1034,7 +1117,12 @@ static void binder_tcomplete_free(struct binder_work *w)
 	binder_stats_deleted(BINDER_STAT_TRANSACTION_COMPLETE);
 }
 
-/* What one send holds while context->lock is dropped */
+/*
+ * What one send holds while context->lock is dropped.  @target_proc and
+ * @target_thread are pinned (binder_proc_get/binder_thread_get) where they
+ * are found, @target_node holds a tmp ref; the end of binder_transaction()
+ * drops each pin it finds set, in one place.
+ */
 struct binder_send {
 	struct binder_proc *target_proc;
 	struct binder_thread *target_thread;
@@ -1044,6 +1132,17 @@ struct binder_send {
 	int param;
 	const char *why;
 };
+
+/* Drop what the send pinned (the target may be freed here). */
+static void binder_send_unpin_clocked(struct binder_send *s)
+{
+	if (s->target_node)
+		binder_node_tmpref_put_clocked(s->target_node);
+	if (s->target_thread)
+		binder_thread_put(s->target_thread);
+	if (s->target_proc)
+		binder_proc_put(s->target_proc);
+}
 
 /* Under the lock: find where a reply goes.  Return: 0 or -1 (error set). */
 static int binder_send_reply_target_clocked(struct binder_thread *thread,
@@ -1065,6 +1164,13 @@ static int binder_send_reply_target_clocked(struct binder_thread *thread,
 	in_reply_to->to_thread = NULL;
 	binder_set_nice(in_reply_to->saved_priority);
 	s->in_reply_to = in_reply_to;
+	if (!in_reply_to->from) {
+		s->return_error = BR_DEAD_REPLY;
+		s->why = "reply to a dead caller";
+		return -1;
+	}
+	s->target_thread = binder_thread_get(in_reply_to->from);
+	s->target_proc = binder_proc_get(s->target_thread->proc);
 	return 0;
 }
 
@@ -1118,7 +1224,7 @@ static int binder_send_call_target_clocked(struct binder_proc *proc,
 		s->param = -EPERM;
 		return -1;
 	}
-	s->target_proc = node->proc;
+	s->target_proc = binder_proc_get(node->proc);
 	s->target_node = node;
 	/* the buffer's count on its target, and a pin while unlocked */
 	binder_inc_node_clocked(node, true, false, NULL);
@@ -1134,7 +1240,7 @@ static int binder_send_call_target_clocked(struct binder_proc *proc,
 		}
 		for (; tmp; tmp = tmp->from_parent) {
 			if (tmp->from && tmp->from->proc == s->target_proc) {
-				s->target_thread = tmp->from;
+				s->target_thread = binder_thread_get(tmp->from);
 				break;
 			}
 		}
@@ -1163,9 +1269,12 @@ int binder_transaction(struct binder_proc *proc, struct binder_thread *thread,
 	struct binder_send s = { .return_error = BR_FAILED_REPLY };
 	bool oneway = !reply && (tr->flags & TF_ONE_WAY);
 	struct binder_buffer *buffer = NULL;
+	struct binder_obj_counts objs = { };
+	struct binder_fd_send fs;
 	struct binder_transaction *t;
 	struct binder_work *tcomplete;
 	size_t done = 0, checked = 0;
+	struct binder_spare sp;
 	char *secctx = NULL;
 	u32 secctx_sz = 0;
 	u64 extra_size;
@@ -1176,11 +1285,19 @@ int binder_transaction(struct binder_proc *proc, struct binder_thread *thread,
 	t = binder_transaction_new();
 	tcomplete = binder_tcomplete_new();
 	debug_id = t ? t->debug_id : 0;
+	binder_spare_init(&sp);
 
 	mutex_lock(&context->lock);
 	binder_set_extended_error(&thread->ee, debug_id, BR_OK, 0);
 	if (t)
 		list_add_tail(&t->context_entry, &context->transactions);
+	if (thread->released) {
+		/* a holder's thread, and the owner died under it */
+		s.return_error = BR_DEAD_REPLY;
+		s.why = "sender's proc is dead";
+		s.param = -ESRCH;
+		goto err;
+	}
 	if (!t || !tcomplete) {
 		s.why = "out of memory";
 		s.param = -ENOMEM;
@@ -1192,16 +1309,6 @@ int binder_transaction(struct binder_proc *proc, struct binder_thread *thread,
 		ret = binder_send_call_target_clocked(proc, thread, tr, &s);
 	if (ret)
 		goto err;
-	if (reply) {
-		s.target_thread = s.in_reply_to->from;
-		if (!s.target_thread) {
-			s.return_error = BR_DEAD_REPLY;
-			s.why = "reply to a dead caller";
-			goto err;
-		}
-		s.target_proc = s.target_thread->proc;
-	}
-	binder_proc_inc_tmpref_clocked(s.target_proc);
 	mutex_unlock(&context->lock);
 
 	/* the node's flags never change: no lock needed to read them */
@@ -1261,22 +1368,32 @@ int binder_transaction(struct binder_proc *proc, struct binder_thread *thread,
 						  at, secctx, secctx_sz);
 		t->security_ctx = buffer->user_data + at;
 	}
-	/* objects are checked and sg buffers filled unlocked too */
+	/* objects are checked, sg buffers filled, files taken unlocked too */
+	fs.proc = proc;
+	fs.thread = thread;
+	fs.target_proc = s.target_proc;
+	fs.t = t;
+	/* the node's flags and the call's never change: readable unlocked */
+	fs.accept_fds = reply ? !!(s.in_reply_to->flags & TF_ACCEPT_FDS) :
+				s.target_node->accept_fds;
 	check_ret = -EINVAL;
 	if (!ret && IS_ALIGNED(tr->offsets_size, sizeof(binder_size_t)) &&
 	    IS_ALIGNED(buffers_size, sizeof(u64)))
-		check_ret = binder_check_objects(&s.target_proc->alloc, buffer,
-						 buffers_size,
+		check_ret = binder_check_objects(&fs, buffer, buffers_size,
 						 u64_to_user_ptr(tr->data.ptr.buffer),
-						 &checked);
+						 &checked, &objs);
+	/* what translation may create, allocated while still unlocked */
+	if (!ret && binder_spare_fill(&sp, objs.nodes, objs.refs))
+		ret = -ENOMEM;
 
 	mutex_lock(&context->lock);
 	/* the buffer now holds the node's strong count taken above */
 	buffer->target_node = s.target_node;
-	buffer->clear_on_free = !!(tr->flags & TF_CLEAR_BUF);
+	buffer->clear_on_free = tr->flags & TF_CLEAR_BUF;
 	if (ret) {
-		s.why = "invalid data or offsets pointer";
-		s.param = -EFAULT;
+		s.why = ret == -ENOMEM ? "out of memory" :
+			"invalid data or offsets pointer";
+		s.param = ret == -ENOMEM ? ret : -EFAULT;
 		goto err;
 	}
 	if (!IS_ALIGNED(tr->offsets_size, sizeof(binder_size_t))) {
@@ -1287,6 +1404,12 @@ int binder_transaction(struct binder_proc *proc, struct binder_thread *thread,
 	if (!IS_ALIGNED(buffers_size, sizeof(u64))) {
 		s.why = "unaligned sg buffers size";
 		s.param = -EINVAL;
+		goto err;
+	}
+	if (thread->released) {
+		s.return_error = BR_DEAD_REPLY;
+		s.why = "sender's proc died";
+		s.param = -ESRCH;
 		goto err;
 	}
 	if (s.target_proc->killed || !binder_proc_usable(s.target_proc) ||
@@ -1303,11 +1426,8 @@ int binder_transaction(struct binder_proc *proc, struct binder_thread *thread,
 		s.param = -EPROTO;
 		goto err;
 	}
-	ret = binder_translate_objects_clocked(proc, thread, s.target_proc, t,
-					       reply ? !!(s.in_reply_to->flags &
-							  TF_ACCEPT_FDS) :
-					       s.target_node->accept_fds,
-					       buffer, checked, &done);
+	ret = binder_translate_objects_clocked(proc, thread, s.target_proc,
+					       buffer, checked, &done, &sp);
 	if (!ret)
 		ret = check_ret;
 	if (ret) {
@@ -1376,10 +1496,9 @@ int binder_transaction(struct binder_proc *proc, struct binder_thread *thread,
 		     s.target_thread ? s.target_thread->pid : 0,
 		     s.target_node ? s.target_node->debug_id : 0,
 		     (u64)tr->data_size, (u64)tr->offsets_size);
-	if (s.target_node)
-		binder_node_tmpref_put_clocked(s.target_node);
-	binder_proc_dec_tmpref_clocked(s.target_proc);
+	binder_send_unpin_clocked(&s);
 	mutex_unlock(&context->lock);
+	binder_spare_drain(&sp);
 	if (secctx)
 		security_release_secctx(secctx, secctx_sz);
 	return 0;
@@ -1399,11 +1518,8 @@ err:
 		     proc->pid, thread->pid, reply ? "reply" : "call",
 		     s.target_proc ? s.target_proc->pid : 0, s.why, tr->code,
 		     (u64)tr->data_size, (u64)tr->offsets_size);
-	if (s.target_node)
-		binder_node_tmpref_put_clocked(s.target_node);
 	/* the last pin of a torn-down target frees it: nothing after this */
-	if (s.target_proc)
-		binder_proc_dec_tmpref_clocked(s.target_proc);
+	binder_send_unpin_clocked(&s);
 	if (t)
 		binder_free_transaction_clocked(t);
 	binder_tcomplete_free(tcomplete);
@@ -1415,11 +1531,13 @@ err:
 		if (caller && caller->ee.command == BR_OK)
 			binder_set_extended_error(&caller->ee, debug_id,
 						  s.return_error, s.param);
-		thread->return_error.cmd = BR_TRANSACTION_COMPLETE;
-		binder_enqueue_thread_work_clocked(thread,
-						   &thread->return_error.work);
+		if (!thread->released) {
+			thread->return_error.cmd = BR_TRANSACTION_COMPLETE;
+			binder_enqueue_thread_work_clocked(thread,
+							   &thread->return_error.work);
+		}
 		binder_send_failed_reply_clocked(s.in_reply_to, s.return_error);
-	} else {
+	} else if (!thread->released) {
 		binder_set_extended_error(&thread->ee, debug_id, s.return_error,
 					  s.param);
 		thread->return_error.cmd = s.return_error;
@@ -1427,6 +1545,7 @@ err:
 						   &thread->return_error.work);
 	}
 	mutex_unlock(&context->lock);
+	binder_spare_drain(&sp);
 	if (secctx)
 		security_release_secctx(secctx, secctx_sz);
 	return 0;
@@ -1443,7 +1562,7 @@ err:
 void binder_transaction_delivered_clocked(struct binder_thread *thread,
 					  struct binder_transaction *t)
 {
-	t->buffer->allow_user_free = 1;
+	t->buffer->allow_user_free = true;
 	if (t->buffer->target_node && !(t->flags & TF_ONE_WAY)) {
 		t->to_parent = thread->transaction_stack;
 		t->to_thread = thread;

@@ -9,6 +9,7 @@
 #ifndef _BINDER_COMPAT_H
 #define _BINDER_COMPAT_H
 
+#include <linux/fdtable.h>
 #include <linux/list_lru.h>
 #include <linux/mm.h>
 #include <linux/shrinker.h>
@@ -32,6 +33,19 @@ static inline void vm_flags_clear(struct vm_area_struct *vma, vm_flags_t flags)
 	vma->vm_flags &= ~flags;
 }
 #endif
+
+/*
+ * Take @fd out of the current task's table; the table's reference to the
+ * file passes to the caller (who must filp_close() it).  Renamed in 6.8.
+ */
+static inline struct file *binder_file_close_fd(unsigned int fd)
+{
+#ifdef BINDER_HAVE_FILE_CLOSE_FD
+	return file_close_fd(fd);
+#else
+	return close_fd_get_file(fd);
+#endif
+}
 
 /* Unmap one page of a vma: 6.1 exports only zap_page_range(). */
 static inline void binder_zap_page(struct vm_area_struct *vma,

@@ -4,6 +4,9 @@
  *
  * LOCK ORDER (outermost first; take only in this order, release in reverse):
  *
+ *   0. binder_procs_dentry_lock mutex debugfs proc/<pid> files (held across
+ *                                     debugfs_remove(), which waits for
+ *                                     readers that take 1 and 2)
  *   1. binder_procs_lock     mutex    the global list of procs (binder_procs)
  *   2. context->lock         mutex    one device's protocol state: its nodes,
  *                                     refs, deaths, transactions, every work
@@ -38,10 +41,12 @@
 
 #include <linux/atomic.h>
 #include <linux/fs.h>
+#include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/miscdevice.h>
 #include <linux/mutex.h>
 #include <linux/rbtree.h>
+#include <linux/refcount.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/wait.h>
@@ -398,7 +403,14 @@ struct binder_txn_fd_fixup {
  * @reply_error:  the error a failed sync call gets as its reply
  * @ee:           BINDER_GET_EXTENDED_ERROR: the last transaction's outcome
  * @wait:         where the thread sleeps in read and poll
- * @released:     left the proc (BINDER_THREAD_EXIT or teardown)
+ * @rbuf:         where its reads are staged before the copy to userspace;
+ *                allocated at its first read, used by the thread only
+ * @released:     left the proc (BINDER_THREAD_EXIT or its proc died); set
+ *                once under context->lock, read without it by the
+ *                thread's own ioctls (READ_ONCE)
+ * @refs:         one for its place in proc->threads, one per pin of code
+ *                that keeps the pointer after dropping context->lock
+ *                (binder_thread_get/put); the thread holds a ref on @proc
  * @rcu:          the thread is freed after a grace period, so that a
  *                poll waiter that saw @wait is done with it
  *
@@ -406,6 +418,7 @@ struct binder_txn_fd_fixup {
  */
 struct binder_thread {
 	struct binder_proc *proc;
+	refcount_t refs;
 	struct rb_node rb_node;
 	struct list_head waiting_entry;
 	pid_t pid;
@@ -418,6 +431,7 @@ struct binder_thread {
 	struct binder_error reply_error;
 	struct binder_extended_error ee;
 	wait_queue_head_t wait;
+	u8 *rbuf;
 	bool released;
 	struct rcu_head rcu;
 };
@@ -442,20 +456,26 @@ struct binder_thread {
  * @teardown_work: deferred teardown after release
  * @dead_work:    the protocol consequences of the owner's death, queued
  *                by the vma path
- * @debugfs_entry: binder/proc/<pid> (only the first proc of a pid has one)
+ * @debugfs_entry: binder/proc/<pid>: one proc of the pid has it, handed to
+ *                another at release           (binder_procs_dentry_lock)
  * @alloc:        the buffer allocator of this proc's mapping
  * @default_priority: the opener's nice value; a thread waiting for proc
  *                work returns to it
  * @freeze_wait:  BINDER_FREEZE with a timeout waits here for
  *                @outstanding_txns to drop to 0
  *
+ * @refcount:     one for the open file (dropped when the deferred teardown
+ *                is done), one per thread, one per pin of code that keeps
+ *                the pointer after dropping the lock it found it under
+ *                (binder_proc_get/put); the last put frees the proc
+ *
  * Guarded by context->lock:
  * @killed:       nodes, refs, work and buffers are gone (owner dead or
  *                released); nothing new may be queued
- * @tmp_refs:     pins of code that dropped context->lock
- * @freed_ok:     teardown ran; the last @tmp_refs put frees the proc
  * @nodes:        the proc's nodes by ptr
  * @refs_by_desc, @refs_by_node: the proc's refs
+ * @desc_map, @desc_bits: the handles in use, a bitmap of @desc_bits bits
+ *                (binder_node.c); freed with the proc
  * @todo:         work for any thread of the proc
  * @waiting_threads: threads waiting for proc work
  * @delivered_death: BR_DEAD_BINDERs not yet acknowledged
@@ -491,12 +511,13 @@ struct binder_proc {
 	long default_priority;
 	wait_queue_head_t freeze_wait;
 
+	struct kref refcount;
 	bool killed;
-	int tmp_refs;
-	bool freed_ok;
 	struct rb_root nodes;
 	struct rb_root refs_by_desc;
 	struct rb_root refs_by_node;
+	unsigned long *desc_map;
+	u32 desc_bits;
 	struct list_head todo;
 	struct list_head waiting_threads;
 	struct list_head delivered_death;
@@ -538,8 +559,10 @@ void binder_proc_flush(struct binder_proc *proc);
 void binder_proc_release(struct binder_proc *proc);
 int binder_proc_mmap(struct binder_proc *proc, struct vm_area_struct *vma);
 bool binder_proc_usable(struct binder_proc *proc);
-void binder_proc_inc_tmpref_clocked(struct binder_proc *proc);
-void binder_proc_dec_tmpref_clocked(struct binder_proc *proc);
+struct binder_proc *binder_proc_get(struct binder_proc *proc);
+void binder_proc_put(struct binder_proc *proc);
+struct binder_thread *binder_thread_get(struct binder_thread *thread);
+void binder_thread_put(struct binder_thread *thread);
 struct binder_thread *binder_get_thread(struct binder_proc *proc);
 int binder_thread_exit(struct binder_proc *proc, struct binder_thread *thread);
 void binder_thread_release_clocked(struct binder_thread *thread);
@@ -557,7 +580,24 @@ const char *binder_proc_state_name(enum binder_proc_state state);
 int binder_proc_init(void);
 void binder_proc_exit(void);
 
+/**
+ * struct binder_spare - nodes and refs allocated before context->lock
+ * @nodes: spare nodes, linked by work.entry
+ * @refs:  spare refs, linked by node_entry
+ *
+ * A command that may create objects under the lock allocates as many as it
+ * may need first, so direct reclaim never runs under the lock; what it did
+ * not use is freed once the lock is dropped.  Owned by one command.
+ */
+struct binder_spare {
+	struct list_head nodes;
+	struct hlist_head refs;
+};
+
 /* binder_node.c: work lists, nodes, refs, death notifications */
+void binder_spare_init(struct binder_spare *sp);
+int binder_spare_fill(struct binder_spare *sp, size_t nodes, size_t refs);
+void binder_spare_drain(struct binder_spare *sp);
 void binder_enqueue_work_clocked(struct binder_work *work,
 				 struct list_head *target);
 void binder_enqueue_thread_work_clocked(struct binder_thread *thread,
@@ -568,7 +608,8 @@ void binder_dequeue_work_clocked(struct binder_work *work);
 struct binder_node *binder_get_node_clocked(struct binder_proc *proc,
 					    binder_uintptr_t ptr);
 struct binder_node *binder_new_node_clocked(struct binder_proc *proc,
-					    const struct flat_binder_object *fp);
+					    const struct flat_binder_object *fp,
+					    struct binder_spare *sp);
 void binder_inc_node_clocked(struct binder_node *node, bool strong,
 			     bool internal, struct list_head *target_list);
 void binder_dec_node_clocked(struct binder_node *node, bool strong,
@@ -581,11 +622,15 @@ struct binder_ref *binder_get_ref_clocked(struct binder_proc *proc, u32 desc,
 					  bool need_strong);
 int binder_inc_ref_for_node_clocked(struct binder_proc *proc,
 				    struct binder_node *node, bool strong,
-				    struct list_head *target_list, u32 *desc);
+				    struct list_head *target_list, u32 *desc,
+				    struct binder_spare *sp);
 int binder_update_ref_for_handle_clocked(struct binder_proc *proc, u32 desc,
 					 bool increment, bool strong);
+struct binder_ref_death *binder_ref_death_new(void);
+void binder_ref_death_free(struct binder_ref_death *death);
 int binder_request_death_clocked(struct binder_thread *thread, u32 desc,
-				 binder_uintptr_t cookie);
+				 binder_uintptr_t cookie,
+				 struct binder_ref_death **newp);
 int binder_clear_death_clocked(struct binder_thread *thread, u32 desc,
 			       binder_uintptr_t cookie);
 int binder_dead_binder_done_clocked(struct binder_thread *thread,
@@ -619,8 +664,11 @@ void binder_outstanding_inc_clocked(struct binder_transaction *t);
 void binder_outstanding_dec_clocked(struct binder_transaction *t);
 int binder_ioctl_freeze(void __user *ubuf);
 int binder_ioctl_frozen_info(void __user *ubuf);
+struct binder_ref_freeze *binder_ref_freeze_new(void);
+void binder_ref_freeze_free(struct binder_ref_freeze *freeze);
 int binder_request_freeze_clocked(struct binder_proc *proc, u32 desc,
-				  binder_uintptr_t cookie);
+				  binder_uintptr_t cookie,
+				  struct binder_ref_freeze **newp);
 int binder_clear_freeze_clocked(struct binder_proc *proc, u32 desc,
 				binder_uintptr_t cookie);
 int binder_freeze_done_clocked(struct binder_proc *proc,
@@ -635,7 +683,7 @@ void binder_set_nice(long nice);
 /* binder_debugfs.c */
 int binder_debugfs_init(void);
 void binder_debugfs_exit(void);
-void binder_debugfs_add_proc(struct binder_proc *proc);
-void binder_debugfs_remove_proc(struct binder_proc *proc);
+struct dentry *binder_debugfs_add_proc(pid_t pid);
+void binder_debugfs_remove_proc(struct dentry *entry);
 
 #endif /* _BINDER_INTERNAL_H */

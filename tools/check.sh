@@ -23,7 +23,9 @@ for kdir in $kdirs; do
 	mkdir -p "$out"
 	cp -p "$top"/Kbuild "$top"/*.c "$top"/*.h "$out/"
 	cp -rp "$top/include" "$out/"
-	if ! make -s -C "$kdir" M="$out" W=1 C=2 modules >"$out.log" 2>&1 ||
+	# with the debug-only allocator self-test, so it is checked too
+	if ! make -s -C "$kdir" M="$out" W=1 C=2 BINDER_ALLOC_SELFTEST=y \
+			modules >"$out.log" 2>&1 ||
 	   grep -qE 'warning:|error:' "$out.log"; then
 		echo "check: sparse/W=1 against $kdir:" >&2
 		cat "$out.log" >&2

@@ -32,6 +32,29 @@
  *   _plocked   proc->lock
  *   _alocked   alloc->mutex
  *
+ * What is never done under context->lock (it would let one process stall
+ * every other process of the device): user-memory access (reads are staged
+ * in a kernel buffer and copied out after; transaction data and sg buffers
+ * are copied before it is taken), sleeping allocations of protocol objects
+ * (transactions, deaths, freeze notifications, and a pool of nodes and refs
+ * a command may create are allocated first: struct binder_spare), fget()
+ * and the LSM's file check (FD objects are translated unlocked), and
+ * closing fds.  Still done under it, to be moved: installing a delivered
+ * transaction's fds in the reader (get_unused_fd_flags may grow its fd
+ * table), growing the array of fd-array fds a freed buffer closes, and the
+ * allocator calls that take alloc->mutex of another proc.
+ *
+ * LIFETIMES: a pointer used after the lock it was found under is dropped
+ * is pinned where it was found and unpinned in one place:
+ *   proc    kref (binder_proc_get/put): the open file's ref (dropped when
+ *           the deferred teardown is done), one per thread, one per pin
+ *   thread  refcount (binder_thread_get/put): one for proc->threads, one
+ *           per pin; freed after an RCU grace period (epoll)
+ *   node    tmp_refs under context->lock, plus its counts
+ * Dead or released state is checked under context->lock at every point
+ * that queues work or a transaction: proc->killed, thread->released (no
+ * work is ever queued on a released thread).
+ *
  * The vma lifetime (mmap -> vm_ops->close) and the proc lifetime (open ->
  * flush -> release -> deferred teardown) are tracked separately and
  * reconciled in binder_proc.c; see the state diagram at the top of that file.

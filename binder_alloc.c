@@ -588,17 +588,11 @@ static void binder_alloc_clear_alocked(struct binder_alloc *alloc,
 	}
 }
 
-/**
- * binder_alloc_free_buf() - give a buffer back
- * @alloc:  the allocator it came from
- * @buffer: an allocated buffer; invalid after this
- */
-void binder_alloc_free_buf(struct binder_alloc *alloc,
-			   struct binder_buffer *buffer)
+static void binder_alloc_free_buf_alocked(struct binder_alloc *alloc,
+					  struct binder_buffer *buffer)
 {
 	size_t size;
 
-	mutex_lock(&alloc->mutex);
 	size = binder_buffer_size_alocked(alloc, buffer);
 	if (buffer->clear_on_free) {
 		binder_alloc_clear_alocked(alloc, buffer->user_data, size);
@@ -612,6 +606,18 @@ void binder_alloc_free_buf(struct binder_alloc *alloc,
 	buffer->async = 0;
 	buffer->owner = NULL;
 	binder_alloc_merge_free_alocked(alloc, buffer);
+}
+
+/**
+ * binder_alloc_free_buf() - give a buffer back
+ * @alloc:  the allocator it came from
+ * @buffer: an allocated buffer; invalid after this
+ */
+void binder_alloc_free_buf(struct binder_alloc *alloc,
+			   struct binder_buffer *buffer)
+{
+	mutex_lock(&alloc->mutex);
+	binder_alloc_free_buf_alocked(alloc, buffer);
 	mutex_unlock(&alloc->mutex);
 }
 
@@ -737,27 +743,25 @@ int binder_alloc_copy_user_to_buffer(struct binder_alloc *alloc,
  */
 void binder_alloc_free_delivered(struct binder_alloc *alloc)
 {
-	struct binder_buffer *buffer;
-	struct rb_node *n;
+	struct rb_node *n, *next;
 
-	for (;;) {
-		mutex_lock(&alloc->mutex);
-		buffer = NULL;
-		for (n = rb_first(&alloc->allocated_buffers); n; n = rb_next(n)) {
-			struct binder_buffer *b = rb_entry(n, struct binder_buffer,
-							   rb_node);
+	/*
+	 * One pass: freeing a buffer takes it out of allocated_buffers and
+	 * merges it only with free neighbours, so the next allocated one
+	 * stays where it is.
+	 */
+	mutex_lock(&alloc->mutex);
+	for (n = rb_first(&alloc->allocated_buffers); n; n = next) {
+		struct binder_buffer *b = rb_entry(n, struct binder_buffer,
+						   rb_node);
 
-			if (b->allow_user_free) {
-				buffer = b;
-				break;
-			}
-		}
-		mutex_unlock(&alloc->mutex);
-		if (!buffer)
-			return;
-		buffer->allow_user_free = false;
-		binder_alloc_free_buf(alloc, buffer);
+		next = rb_next(n);
+		if (!b->allow_user_free)
+			continue;
+		b->allow_user_free = false;
+		binder_alloc_free_buf_alocked(alloc, b);
 	}
+	mutex_unlock(&alloc->mutex);
 }
 
 size_t binder_alloc_free_async_space(struct binder_alloc *alloc)

@@ -50,11 +50,14 @@ struct binder_node;
  *                buffer holds a local strong count on it
  *
  * The allocator's fields (@entry, @rb_node, @free, @async, @user_data and
- * the sizes) are guarded by alloc->mutex.  @allow_user_free,
- * @clear_on_free, @owner and @target_node belong to the protocol code and
- * are guarded by the context's lock once the buffer is allocated (the
- * allocator reads them with both held); they are not bitfields, so writing
- * them never touches the allocator's bits.  A buffer's size is the distance
+ * the sizes) are guarded by alloc->mutex.  @clear_on_free, @owner and
+ * @target_node belong to the protocol code and are guarded by the
+ * context's lock once the buffer is allocated (the allocator reads them
+ * with both held).  @allow_user_free is set by the protocol at delivery
+ * (context's lock) and cleared under alloc->mutex by whoever frees the
+ * buffer for userspace (BC_FREE_BUFFER, or the owner's death, when no
+ * delivery can come any more).  None is a bitfield, so writing them never
+ * touches the allocator's bits.  A buffer's size is the distance
  * to the next buffer (or to the end of the area).
  */
 struct binder_buffer {

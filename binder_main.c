@@ -452,8 +452,10 @@ static int binder_thread_read(struct binder_proc *proc,
 	struct binder_context *context = proc->context;
 	u8 __user *start = u64_to_user_ptr(buffer);
 	u8 __user *ptr = start + *consumed;
+	struct binder_fd_res fdres = { };
 	struct binder_rbuf rb = { };
 	bool do_proc_work, spawn = false;
+	size_t need, fd_tried = 0;
 	int ret = 0;
 
 	/* only the thread itself reads: its staging buffer needs no lock */
@@ -520,7 +522,16 @@ retry:
 			u32 cmd;
 
 			t = container_of(w, struct binder_transaction, work);
-			if (binder_apply_fd_fixups_clocked(t)) {
+			need = binder_txn_fd_count_clocked(t);
+			if (need > fdres.n - fdres.used && need > fd_tried) {
+				/* fds are reserved unlocked; then look again */
+				fd_tried = need;
+				mutex_unlock(&context->lock);
+				binder_fd_reserve(&fdres, fdres.used + need);
+				mutex_lock(&context->lock);
+				continue;
+			}
+			if (binder_apply_fd_fixups_clocked(t, &fdres)) {
 				bool is_reply = !t->buffer->target_node;
 
 				binder_dequeue_work_clocked(w);
@@ -648,6 +659,7 @@ out:
 	if (!list_empty(&proc->todo))
 		binder_wakeup_proc_clocked(proc);
 	mutex_unlock(&context->lock);
+	binder_fd_unreserve(&fdres);
 
 	if (ret) {
 		/* as before the wait: BR_NOOP written, nothing consumed */

@@ -624,21 +624,22 @@ void binder_thread_release_clocked(struct binder_thread *thread)
  */
 void binder_proc_release_threads_clocked(struct binder_proc *proc)
 {
-	for (;;) {
-		struct binder_thread *thread = NULL;
-		struct rb_node *n;
+	struct rb_node *n;
 
+	/*
+	 * One pass.  No thread leaves the tree meanwhile (that takes
+	 * context->lock, which is held); one that joins is born released
+	 * (the proc is no longer alive) and may be skipped.
+	 */
+	spin_lock(&proc->lock);
+	n = rb_first(&proc->threads);
+	spin_unlock(&proc->lock);
+	while (n) {
+		binder_thread_release_clocked(rb_entry(n, struct binder_thread,
+						       rb_node));
 		spin_lock(&proc->lock);
-		for (n = rb_first(&proc->threads); n; n = rb_next(n)) {
-			thread = rb_entry(n, struct binder_thread, rb_node);
-			if (!thread->released)
-				break;
-			thread = NULL;
-		}
+		n = rb_next(n);
 		spin_unlock(&proc->lock);
-		if (!thread)
-			return;
-		binder_thread_release_clocked(thread);
 	}
 }
 
@@ -725,16 +726,25 @@ int binder_thread_wait_for_work(struct binder_thread *thread,
 	return ret;
 }
 
+/*
+ * The end of each ioctl of @thread.  Cleared without the lock, as upstream
+ * does: a flush that sets it at the same moment also wakes the thread, and
+ * its next read returns anyway.  Saves a lock round trip per ioctl.
+ */
 void binder_thread_ioctl_done(struct binder_thread *thread)
 {
-	mutex_lock(&thread->proc->context->lock);
-	thread->looper_need_return = false;
-	mutex_unlock(&thread->proc->context->lock);
+	WRITE_ONCE(thread->looper_need_return, false);
 }
 
 void binder_wakeup_thread_clocked(struct binder_thread *thread)
 {
 	wake_up_interruptible(&thread->wait);
+}
+
+/* The waker is about to sleep waiting for the wakee (a sync call or reply). */
+void binder_wakeup_thread_sync_clocked(struct binder_thread *thread)
+{
+	wake_up_interruptible_sync(&thread->wait);
 }
 
 /*

@@ -665,7 +665,9 @@ static u32 binder_proc_transaction_clocked(struct binder_transaction *t,
 	}
 
 	if (!pending_async) {
-		if (thread)
+		if (thread && !oneway)
+			binder_wakeup_thread_sync_clocked(thread);
+		else if (thread)
 			binder_wakeup_thread_clocked(thread);
 		else
 			binder_wakeup_proc_clocked(proc);
@@ -1454,7 +1456,7 @@ int binder_transaction(struct binder_proc *proc, struct binder_thread *thread,
 		binder_free_transaction_clocked(s.in_reply_to);
 		binder_enqueue_thread_work_clocked(caller, &t->work);
 		binder_outstanding_inc_clocked(t);
-		binder_wakeup_thread_clocked(caller);
+		binder_wakeup_thread_sync_clocked(caller);
 	} else if (!oneway) {
 		t->need_reply = 1;
 		t->from = thread;
@@ -1572,26 +1574,72 @@ void binder_transaction_delivered_clocked(struct binder_thread *thread,
 	}
 }
 
+/* How many fds the reader of @t needs */
+size_t binder_txn_fd_count_clocked(struct binder_transaction *t)
+{
+	return list_count_nodes(&t->fd_fixups);
+}
+
+/**
+ * binder_fd_reserve() - reserve fds for the reader, without the lock
+ * @res:  the reader's reservations
+ * @want: how many it needs reserved in all (used ones included)
+ *
+ * get_unused_fd_flags() may grow the fd table (a sleeping allocation):
+ * the reader drops context->lock for it.
+ */
+void binder_fd_reserve(struct binder_fd_res *res, size_t want)
+{
+	if (want > res->cap) {
+		int *fds = krealloc_array(res->fds, want, sizeof(*fds),
+					  GFP_KERNEL);
+
+		if (!fds)
+			return;
+		res->fds = fds;
+		res->cap = want;
+	}
+	while (res->n < want) {
+		int fd = get_unused_fd_flags(O_CLOEXEC);
+
+		if (fd < 0)
+			return;
+		res->fds[res->n++] = fd;
+	}
+}
+
+/* Give back the fds the reader did not use (after dropping the lock). */
+void binder_fd_unreserve(struct binder_fd_res *res)
+{
+	while (res->used < res->n)
+		put_unused_fd(res->fds[res->used++]);
+	kfree(res->fds);
+	memset(res, 0, sizeof(*res));
+}
+
 /**
  * binder_apply_fd_fixups_clocked() - install @t's files in the reader
- * @t: a transaction the current thread is about to read
+ * @t:   a transaction the current thread is about to read
+ * @res: fds reserved for it beforehand (binder_fd_reserve())
  *
- * Each file gets an O_CLOEXEC fd in the reader, written into the buffer
- * where its object's fd was.  All or nothing.
+ * Each file gets one of the reserved O_CLOEXEC fds, written into the
+ * buffer where its object's fd was.  All or nothing.
  *
- * Return: 0, or -ENOMEM when an fd could not be reserved (then nothing is
- * installed).
+ * Return: 0, or -EMFILE when too few fds could be reserved (then nothing
+ * is installed).
  */
-int binder_apply_fd_fixups_clocked(struct binder_transaction *t)
+int binder_apply_fd_fixups_clocked(struct binder_transaction *t,
+				   struct binder_fd_res *res)
 {
 	struct binder_proc *proc = t->to_proc;
 	struct binder_txn_fd_fixup *fixup, *tmp;
 
+	if (res->n - res->used < binder_txn_fd_count_clocked(t))
+		goto err;
+	/* lowest first, in object order, as when reserved one by one */
 	list_for_each_entry(fixup, &t->fd_fixups, entry) {
-		int fd = get_unused_fd_flags(O_CLOEXEC);
+		int fd = res->fds[res->used++];
 
-		if (fd < 0)
-			goto err;
 		fixup->target_fd = fd;
 		if (binder_alloc_copy_to_buffer(&proc->alloc, t->buffer,
 						fixup->offset, &fd, sizeof(u32)))
@@ -1606,7 +1654,7 @@ int binder_apply_fd_fixups_clocked(struct binder_transaction *t)
 
 err:
 	binder_free_fd_fixups(t);
-	return -ENOMEM;
+	return -EMFILE;
 }
 
 /**
@@ -1664,8 +1712,13 @@ void binder_proc_kill(struct binder_proc *proc)
 		kfree(death);
 		binder_stats_deleted(BINDER_STAT_DEATH);
 	}
-	binder_alloc_free_delivered(&proc->alloc);
 	mutex_unlock(&context->lock);
+	/*
+	 * The allocator's alone, so not under the device lock: buffers
+	 * userspace held (a BC_FREE_BUFFER racing with this takes each one
+	 * off first, under alloc->mutex, so none is freed twice).
+	 */
+	binder_alloc_free_delivered(&proc->alloc);
 	binder_debug(BINDER_DEBUG_OPEN_CLOSE, "%d: protocol state released\n",
 		     proc->pid);
 }

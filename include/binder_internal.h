@@ -39,10 +39,10 @@
  * (transactions, deaths, freeze notifications, and a pool of nodes and refs
  * a command may create are allocated first: struct binder_spare), fget()
  * and the LSM's file check (FD objects are translated unlocked), and
- * closing fds.  Still done under it, to be moved: installing a delivered
- * transaction's fds in the reader (get_unused_fd_flags may grow its fd
- * table), growing the array of fd-array fds a freed buffer closes, and the
- * allocator calls that take alloc->mutex of another proc.
+ * closing fds, reserving fds for a reader (get_unused_fd_flags may grow
+ * the fd table: the reader drops the lock for it).  Still done under it,
+ * to be moved: growing the array of fd-array fds a freed buffer closes,
+ * and the allocator calls that take alloc->mutex of another proc.
  *
  * LIFETIMES: a pointer used after the lock it was found under is dropped
  * is pinned where it was found and unpinned in one place:
@@ -416,8 +416,8 @@ struct binder_txn_fd_fixup {
  * @pid:          the thread's pid (in the init pid namespace)
  * @looper:       BINDER_LOOPER_STATE_* bits
  * @looper_need_return: the next read returns at once, even with no work;
- *                set for a new thread and by flush, cleared at the end of
- *                each ioctl
+ *                set for a new thread and by flush, cleared (unlocked,
+ *                WRITE_ONCE) at the end of each ioctl
  * @process_todo: @todo holds work that should wake the thread (queued
  *                BR_TRANSACTION_COMPLETE of a sync call does not)
  * @todo:         work for this thread only
@@ -598,6 +598,7 @@ int binder_thread_wait_for_work(struct binder_thread *thread,
 void binder_thread_ioctl_done(struct binder_thread *thread);
 void binder_wakeup_proc_clocked(struct binder_proc *proc);
 void binder_wakeup_thread_clocked(struct binder_thread *thread);
+void binder_wakeup_thread_sync_clocked(struct binder_thread *thread);
 const char *binder_vma_state_name(enum binder_vma_state state);
 const char *binder_proc_state_name(enum binder_proc_state state);
 int binder_proc_init(void);
@@ -678,7 +679,22 @@ void binder_release_work_clocked(struct binder_proc *proc,
 				 struct list_head *list);
 void binder_transaction_delivered_clocked(struct binder_thread *thread,
 					  struct binder_transaction *t);
-int binder_apply_fd_fixups_clocked(struct binder_transaction *t);
+/*
+ * fds a reader reserved, with context->lock dropped, for its fd fixups:
+ * @fds[@used..@n) are still free to hand out
+ */
+struct binder_fd_res {
+	int *fds;
+	size_t used;
+	size_t n;
+	size_t cap;
+};
+
+size_t binder_txn_fd_count_clocked(struct binder_transaction *t);
+void binder_fd_reserve(struct binder_fd_res *res, size_t want);
+void binder_fd_unreserve(struct binder_fd_res *res);
+int binder_apply_fd_fixups_clocked(struct binder_transaction *t,
+				   struct binder_fd_res *res);
 void binder_fail_delivery_clocked(struct binder_transaction *t);
 void binder_proc_kill(struct binder_proc *proc);
 

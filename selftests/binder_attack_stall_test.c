@@ -22,6 +22,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -42,7 +43,8 @@
 
 #define LATENCY_MS	100	/* the limit for one operation */
 #define STALL_MS	2500	/* a stuck process is let go after this at most */
-#define MEASURE_MS	1500	/* how long the others are timed meanwhile */
+#define ROUNDS		10	/* timed meanwhile, ROUND_GAP_MS apart */
+#define ROUND_GAP_MS	100
 
 #define PAIR_PTR	0x5a1700	/* the pair's server's node */
 #define CODE_PING	1		/* the pair's round trip */
@@ -274,7 +276,7 @@ static void stuck_process(const char *dev, enum stuck_in how, int release,
 static void others_go_on(struct __test_metadata *_metadata,
 			 const char *stuck_dev, enum stuck_in how)
 {
-	int64_t max_version = 0, max_call = 0, start;
+	int64_t max_version = 0, max_call = 0;
 	struct binder_server mgr, stuck_mgr = { 0 };
 	int release[2], report[2], ready[2];
 	struct binder_objects base;
@@ -282,8 +284,9 @@ static void others_go_on(struct __test_metadata *_metadata,
 	struct binder_reader r;
 	struct binder_br br;
 	pid_t server, stuck;
+	cpu_set_t cpu;
 	bool still_stuck;
-	int fd, rounds = 0, status, got;
+	int fd, rounds, status, got;
 	int64_t h;
 	void *map;
 
@@ -298,7 +301,14 @@ static void others_go_on(struct __test_metadata *_metadata,
 		ASSERT_EQ(0, binder_server_start(&stuck_mgr));
 	}
 
-	/* the pair: their server, and us, its client; warm up */
+	/*
+	 * The pair: their server, and us, its client, on one CPU (a round
+	 * trip then needs no other virtual CPU woken: less jitter in the
+	 * VM); warm up.
+	 */
+	CPU_ZERO(&cpu);
+	CPU_SET(sched_getcpu(), &cpu);
+	ASSERT_EQ(0, sched_setaffinity(0, sizeof(cpu), &cpu));
 	server = fork();
 	ASSERT_LE(0, server);
 	if (server == 0)
@@ -320,8 +330,7 @@ static void others_go_on(struct __test_metadata *_metadata,
 	ASSERT_EQ('f', wait_byte(report[0], 5000))
 		TH_LOG("the stuck process never faulted");
 
-	start = binder_now_ms();
-	while (rounds < 3 || binder_now_ms() - start < MEASURE_MS) {
+	for (rounds = 0; rounds < ROUNDS; rounds++) {
 		int64_t t0, t1, t2;
 		int ret;
 
@@ -338,8 +347,7 @@ static void others_go_on(struct __test_metadata *_metadata,
 			max_version = t1 - t0;
 		if (t2 - t1 > max_call)
 			max_call = t2 - t1;
-		rounds++;
-		usleep(20000);
+		usleep(ROUND_GAP_MS * 1000);
 	}
 	still_stuck = !byte_ready(report[0]);
 	ASSERT_EQ(1, write(release[1], "g", 1));
@@ -394,12 +402,70 @@ TEST(stuck_reader_on_other_device_stalls_nobody)
 
 /* ---- debugfs readers ---- */
 
+/* A debugfs reader's state, shared with the test */
+struct reader {
+	atomic_int rounds;	/* every file read once more */
+	/* when from != 0: every call from it shown goes to to_ok or to 0 */
+	pid_t from, to_ok;
+	atomic_int bad;		/* calls of from shown to another target */
+	char bad_line[160];	/* the first of them */
+	int seen_to[8];		/* the targets shown, in order */
+	int nseen;
+};
+
+static struct reader *reader_new(void)
+{
+	struct reader *rd = mmap(NULL, sizeof(*rd), PROT_READ | PROT_WRITE,
+				 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	if (rd == MAP_FAILED)
+		return NULL;
+	memset(rd, 0, sizeof(*rd));
+	return rd;
+}
+
+/*
+ * The calls from rd->from in a debugfs text, as both drivers print them
+ * ("from PID:TID[ (gone)] to PID:TID"): count those to neither
+ * rd->to_ok nor 0 (the driver printed a pid it read from the wrong proc).
+ */
+static void check_targets(struct reader *rd, const char *text)
+{
+	const char *p;
+
+	for (p = strstr(text, "from "); p; p = strstr(p + 1, "from ")) {
+		int from, tid, to, n = 0;
+		const char *q;
+
+		if (sscanf(p, "from %d:%d%n", &from, &tid, &n) != 2 ||
+		    from != rd->from)
+			continue;
+		q = p + n;
+		if (!strncmp(q, " (gone)", 7))
+			q += 7;
+		if (sscanf(q, " to %d:", &to) != 1)
+			continue;
+		if ((!rd->nseen || rd->seen_to[rd->nseen - 1] != to) &&
+		    rd->nseen < 8)
+			rd->seen_to[rd->nseen++] = to;
+		if (to == 0 || to == rd->to_ok)
+			continue;
+		if (!rd->bad++) {
+			q = strchr(p, '\n');
+			n = q ? q - p : (int)strlen(p);
+			if (n >= (int)sizeof(rd->bad_line))
+				n = sizeof(rd->bad_line) - 1;
+			memcpy(rd->bad_line, p, n);
+		}
+	}
+}
+
 /*
  * Read every file of names[] (a "%d" in one is pid) over and over until
- * killed; *loops counts the rounds.
+ * killed, checking the calls shown when asked to.
  */
 static void debugfs_reader(const char * const *names, size_t n, pid_t pid,
-			   atomic_int *loops)
+			   struct reader *rd)
 {
 	static char buf[262144];
 	char path[128];
@@ -409,29 +475,31 @@ static void debugfs_reader(const char * const *names, size_t n, pid_t pid,
 	for (;;) {
 		for (i = 0; i < n; i++) {
 			snprintf(path, sizeof(path), names[i], pid);
-			binder_read_file(path, buf, sizeof(buf));
+			if (binder_read_file(path, buf, sizeof(buf)) > 0 &&
+			    rd->from)
+				check_targets(rd, buf);
 		}
-		(*loops)++;
+		rd->rounds++;
 	}
 }
 
 static pid_t start_reader(const char * const *names, size_t n, pid_t pid,
-			  atomic_int *loops)
+			  struct reader *rd)
 {
 	pid_t reader = fork();
 
 	if (reader == 0)
-		debugfs_reader(names, n, pid, loops);
+		debugfs_reader(names, n, pid, rd);
 	return reader;
 }
 
 /* Wait until the reader made `more` more rounds; 0 or -1 */
-static int reader_rounds(atomic_int *loops, int more, int timeout_ms)
+static int reader_rounds(struct reader *rd, int more, int timeout_ms)
 {
 	int64_t end = binder_now_ms() + timeout_ms;
-	int target = *loops + more;
+	int target = rd->rounds + more;
 
-	while (*loops < target) {
+	while (rd->rounds < target) {
 		if (binder_now_ms() > end)
 			return -1;
 		usleep(5000);
@@ -529,13 +597,39 @@ static void first_caller(int report)
 		pause();
 }
 
+#define SPRAY_CPUS	4
+#define SPRAY_PROCS	200
+
+/*
+ * On CPU cpu, open the device SPRAY_PROCS times (new procs, allocated
+ * where freed ones were), write 'o' on report and wait to be killed.
+ */
+static void spray_procs(int cpu, int report)
+{
+	cpu_set_t set;
+	int i;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+	for (i = 0; i < SPRAY_PROCS; i++)
+		if (binder_open_dev(BINDER_DEV, 0) < 0)
+			_exit(70);
+	if (write(report, "o", 1) != 1)
+		_exit(71);
+	for (;;)
+		pause();
+}
+
 /*
  * X calls P; P's thread serves it by calling Q (the manager, which holds
  * the call), then leaves with both on its stack (BINDER_THREAD_EXIT), and
  * P exits: X's call is still on X's stack, its target proc gone.  debugfs
  * readers of state, transactions and stats go on all along; then Q
  * answers (X's call fails) and X is killed.  Nothing may touch the freed
- * proc, and nothing is left.
+ * proc (KASAN; and new procs are made where it likely was: X's call must
+ * not show one of them as its target), and nothing is left.
  */
 TEST(debugfs_txn_whose_target_proc_is_gone)
 {
@@ -545,9 +639,10 @@ TEST(debugfs_txn_whose_target_proc_is_gone)
 	};
 	struct binder_objects base;
 	struct binder_server q;
-	atomic_int *loops;
-	int go[2], prep[2], xrep[2];
-	pid_t p, x, reader;
+	struct reader *rd;
+	int go[2], prep[2], xrep[2], srep[2];
+	pid_t p, x, reader, spray[SPRAY_CPUS];
+	int i, cpus;
 	uint32_t x_got = 0;
 	struct pollfd pfd;
 	int status;
@@ -555,11 +650,10 @@ TEST(debugfs_txn_whose_target_proc_is_gone)
 	if (!debugfs_there())
 		SKIP(return, "no binder debugfs");
 	ASSERT_EQ(0, binder_objects_snapshot(&base));
-	loops = mmap(NULL, sizeof(*loops), PROT_READ | PROT_WRITE,
-		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, loops);
-	*loops = 0;
+	rd = reader_new();
+	ASSERT_NE(NULL, rd);
 	ASSERT_EQ(0, pipe2(go, O_CLOEXEC));
+	ASSERT_EQ(0, pipe2(srep, O_CLOEXEC));
 	ASSERT_EQ(0, pipe2(prep, O_CLOEXEC));
 	ASSERT_EQ(0, pipe2(xrep, O_CLOEXEC));
 	ASSERT_EQ(0, start_mgr(&q, go));
@@ -573,9 +667,12 @@ TEST(debugfs_txn_whose_target_proc_is_gone)
 	ASSERT_LE(0, x);
 	if (x == 0)
 		first_caller(xrep[1]);
-	reader = start_reader(files, 4, x, loops);
-	ASSERT_LE(0, reader);
 	ASSERT_EQ('c', wait_byte(xrep[0], 5000)) TH_LOG("X never called");
+	/* from now on X's only call is the one to P */
+	rd->from = x;
+	rd->to_ok = p;
+	reader = start_reader(files, 4, x, rd);
+	ASSERT_LE(0, reader);
 	ASSERT_EQ(0, binder_server_wait(&q, EV_HELD, NULL, 5000))
 		TH_LOG("P's call never reached Q");
 	ASSERT_EQ('x', wait_byte(prep[0], 5000)) TH_LOG("P's thread never left");
@@ -586,7 +683,25 @@ TEST(debugfs_txn_whose_target_proc_is_gone)
 	/* P's proc goes (Q and X are left); the readers see X's call */
 	EXPECT_EQ(0, wait_procs(base.active[OBJ_PROC] + 2, 5000))
 		TH_LOG("P's proc stays");
-	EXPECT_EQ(0, reader_rounds(loops, 20, 10000));
+	EXPECT_EQ(0, reader_rounds(rd, 20, 10000));
+
+	/* new procs, on every CPU, likely where P's was; read again */
+	cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	if (cpus > SPRAY_CPUS)
+		cpus = SPRAY_CPUS;
+	for (i = 0; i < cpus; i++) {
+		spray[i] = fork();
+		ASSERT_LE(0, spray[i]);
+		if (spray[i] == 0)
+			spray_procs(i, srep[1]);
+	}
+	for (i = 0; i < cpus; i++)
+		EXPECT_EQ('o', wait_byte(srep[0], 5000)) TH_LOG("no spray");
+	EXPECT_EQ(0, reader_rounds(rd, 10, 10000));
+	for (i = 0; i < cpus; i++) {
+		kill(spray[i], SIGKILL);
+		waitpid(spray[i], &status, 0);
+	}
 
 	/* Q answers the call of P's gone thread: X's call fails with it */
 	ASSERT_EQ(1, write(go[1], "g", 1));
@@ -597,13 +712,19 @@ TEST(debugfs_txn_whose_target_proc_is_gone)
 	    read(xrep[0], &x_got, sizeof(x_got)) != sizeof(x_got))
 		x_got = 0;
 	TH_LOG("X got %#x once Q answered", x_got);
-	EXPECT_EQ(0, reader_rounds(loops, 10, 10000));
+	EXPECT_EQ(0, reader_rounds(rd, 10, 10000));
 
 	kill(x, SIGKILL);
 	waitpid(x, &status, 0);
-	EXPECT_EQ(0, reader_rounds(loops, 10, 10000));
+	EXPECT_EQ(0, reader_rounds(rd, 10, 10000));
 	kill(reader, SIGKILL);
 	waitpid(reader, &status, 0);
+	TH_LOG("X's call shown to %d %d %d %d %d (%d changes)", rd->seen_to[0],
+	       rd->seen_to[1], rd->seen_to[2], rd->seen_to[3], rd->seen_to[4],
+	       rd->nseen);
+	EXPECT_EQ(0, rd->bad)
+		TH_LOG("X's call shown to a proc other than P (%d): %s",
+		       p, rd->bad_line);
 	binder_server_stop(&q);
 	EXPECT_EQ(0, binder_wait_objects_back(&base, 5000));
 }
@@ -650,18 +771,20 @@ TEST(debugfs_readers_vs_open_close)
 		BINDER_DEBUGFS "/stats", BINDER_DEBUGFS "/transactions",
 	};
 	struct binder_objects base;
-	atomic_int *shared;
+	atomic_int *done;
+	struct reader *rd;
 	pid_t opener, reader;
 	int status;
 
 	if (!debugfs_there())
 		SKIP(return, "no binder debugfs");
 	ASSERT_EQ(0, binder_objects_snapshot(&base));
-	shared = mmap(NULL, 2 * sizeof(*shared), PROT_READ | PROT_WRITE,
-		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, shared);
-	shared[0] = 0;
-	shared[1] = 0;
+	done = mmap(NULL, sizeof(*done), PROT_READ | PROT_WRITE,
+		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, done);
+	*done = 0;
+	rd = reader_new();
+	ASSERT_NE(NULL, rd);
 
 	opener = fork();
 	ASSERT_LE(0, opener);
@@ -669,11 +792,11 @@ TEST(debugfs_readers_vs_open_close)
 		int i;
 
 		/* once the reader runs */
-		for (i = 0; i < 5000 && !shared[1]; i++)
+		for (i = 0; i < 5000 && !rd->rounds; i++)
 			usleep(1000);
-		open_close_loop(&shared[0]);
+		open_close_loop(done);
 	}
-	reader = start_reader(files, 4, opener, &shared[1]);
+	reader = start_reader(files, 4, opener, rd);
 	ASSERT_LE(0, reader);
 
 	status = wait_child(opener, CYCLES_MS);
@@ -681,17 +804,17 @@ TEST(debugfs_readers_vs_open_close)
 		/* both hang in the driver: kill what can be, touch nothing */
 		EXPECT_LE(0, status)
 			TH_LOG("hung after %d of %d cycles (reader: %d rounds)",
-			       shared[0], CYCLES, shared[1]);
+			       *done, CYCLES, rd->rounds);
 		kill(opener, SIGKILL);
 		kill(reader, SIGKILL);
 		return;
 	}
 	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status))
-		TH_LOG("opener: status %#x after %d cycles", status, shared[0]);
-	EXPECT_EQ(CYCLES, shared[0]);
+		TH_LOG("opener: status %#x after %d cycles", status, *done);
+	EXPECT_EQ(CYCLES, *done);
 	kill(reader, SIGKILL);
 	waitpid(reader, &status, 0);
-	TH_LOG("%d cycles, %d reader rounds", shared[0], shared[1]);
+	TH_LOG("%d cycles, %d reader rounds", *done, rd->rounds);
 	EXPECT_EQ(0, binder_wait_objects_back(&base, 5000));
 }
 

@@ -680,7 +680,7 @@ TEST(debugfs_txn_whose_target_proc_is_gone)
 	EXPECT_TRUE(status >= 0 && WIFEXITED(status) && !WEXITSTATUS(status))
 		TH_LOG("P: status %#x", status);
 
-	/* P's proc goes (Q and X are left); the readers see X's call */
+	/* P's proc goes (Q and X are left); the reader sees X's call */
 	EXPECT_EQ(0, wait_procs(base.active[OBJ_PROC] + 2, 5000))
 		TH_LOG("P's proc stays");
 	EXPECT_EQ(0, reader_rounds(rd, 20, 10000));
@@ -774,6 +774,7 @@ TEST(debugfs_readers_vs_open_close)
 	atomic_int *done;
 	struct reader *rd;
 	pid_t opener, reader;
+	int64_t start;
 	int status;
 
 	if (!debugfs_there())
@@ -799,6 +800,7 @@ TEST(debugfs_readers_vs_open_close)
 	reader = start_reader(files, 4, opener, rd);
 	ASSERT_LE(0, reader);
 
+	start = binder_now_ms();
 	status = wait_child(opener, CYCLES_MS);
 	if (status < 0) {
 		/* both hang in the driver: kill what can be, touch nothing */
@@ -814,7 +816,8 @@ TEST(debugfs_readers_vs_open_close)
 	EXPECT_EQ(CYCLES, *done);
 	kill(reader, SIGKILL);
 	waitpid(reader, &status, 0);
-	TH_LOG("%d cycles, %d reader rounds", *done, rd->rounds);
+	TH_LOG("%d cycles in %lld ms, %d reader rounds", *done,
+	       (long long)(binder_now_ms() - start), rd->rounds);
 	EXPECT_EQ(0, binder_wait_objects_back(&base, 5000));
 }
 

@@ -25,6 +25,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -646,6 +647,8 @@ static void *caller_main(void *arg)
 /* New threads of X: each has a binder thread, and reads what comes */
 struct newcomers {
 	int fd;
+	int cpus;
+	atomic_int started;
 	pthread_barrier_t bar;
 	atomic_int stop;
 	atomic_int calls;	/* BR_TRANSACTIONs they got */
@@ -682,7 +685,82 @@ static void *newcomer_main(void *arg)
 	return NULL;
 }
 
-#define NEWCOMERS 32
+#define NEWCOMERS	48
+#define NESTED_ROUNDS	4
+
+/* Spread over the CPUs: the freed thread sits on one CPU's free list */
+static void *newcomer_on_cpu(void *arg)
+{
+	struct newcomers *n = arg;
+	cpu_set_t set;
+	int cpu = atomic_fetch_add(&n->started, 1) % n->cpus;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+	return newcomer_main(n);
+}
+
+/*
+ * One round: X's caller thread calls T; T's call back stalls in its copy;
+ * the caller leaves; newcomers come; T's copy goes on.  The outcome of T's
+ * nested call, or an error of the round's own.
+ */
+static void nested_round(struct __test_metadata *_metadata,
+			 struct binder_server *s, struct attack_ctx *ctx,
+			 int fd, int round)
+{
+	pthread_t t[NEWCOMERS];
+	struct newcomers n;
+	struct caller x;
+	uint64_t arg = 0;
+	int i;
+
+	memset(&x, 0, sizeof(x));
+	x.fd = fd;
+	ASSERT_EQ(0, pthread_create(&x.thread, NULL, caller_main, &x));
+
+	/* T is in its copy, its target X's caller thread */
+	ASSERT_EQ(0, wait_byte(ctx->fault[0], LONG_MS))
+		TH_LOG("round %d: T's nested call never faulted", round);
+	for (i = 0; i < 400 && !atomic_load(&x.done); i++) {
+		pthread_kill(x.thread, SIGUSR1);
+		usleep(10000);
+	}
+	ASSERT_TRUE(atomic_load(&x.done))
+		TH_LOG("round %d: X's thread never left", round);
+	pthread_join(x.thread, NULL);
+	EXPECT_TRUE(x.eintr) TH_LOG("round %d", round);
+	EXPECT_EQ(0, x.exit_ret) TH_LOG("round %d", round);
+	EXPECT_EQ(0, x.early) TH_LOG("round %d", round);
+	EXPECT_EQ(0, x.err) TH_LOG("round %d", round);
+
+	/* past a grace period, the exited thread's memory may be reused */
+	usleep(500000);
+	memset(&n, 0, sizeof(n));
+	n.fd = fd;
+	n.cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	if (n.cpus < 1)
+		n.cpus = 1;
+	ASSERT_EQ(0, pthread_barrier_init(&n.bar, NULL, NEWCOMERS + 1));
+	for (i = 0; i < NEWCOMERS; i++)
+		ASSERT_EQ(0, pthread_create(&t[i], NULL, newcomer_on_cpu, &n));
+	pthread_barrier_wait(&n.bar);
+
+	ASSERT_EQ(1, write(ctx->go[1], "g", 1));
+	ASSERT_EQ(0, binder_server_wait(s, EV_NESTED, &arg, LONG_MS))
+		TH_LOG("round %d: T's nested call never completed", round);
+	EXPECT_EQ(BR_DEAD_REPLY, (uint32_t)arg)
+		TH_LOG("round %d: the nested call got %#x", round, (uint32_t)arg);
+	usleep(200000);
+	atomic_store(&n.stop, 1);
+	for (i = 0; i < NEWCOMERS; i++)
+		pthread_join(t[i], NULL);
+	pthread_barrier_destroy(&n.bar);
+	EXPECT_EQ(0, atomic_load(&n.calls))
+		TH_LOG("round %d: a new thread got the nested call", round);
+	EXPECT_EQ(0, atomic_load(&n.errors)) TH_LOG("round %d", round);
+}
 
 /*
  * X's thread calls T with a binder of X; T calls that binder back, which
@@ -692,19 +770,16 @@ static void *newcomer_main(void *arg)
  * BINDER_THREAD_EXIT, and X starts new threads that use the fd (new
  * binder threads, maybe where the old one was).  Then T's copy goes on:
  * its nested call fails with BR_DEAD_REPLY, no new thread gets it, and
- * everything goes.
+ * everything goes.  A few rounds, for the old thread's memory to be
+ * taken again.
  */
 TEST(nested_call_to_thread_that_exits)
 {
 	struct binder_objects base;
-	struct newcomers n;
-	pthread_t t[NEWCOMERS];
 	struct binder_server s;
 	struct attack_ctx ctx;
-	struct caller x;
-	uint64_t arg = 0;
 	void *map;
-	int i;
+	int fd, round;
 
 	if (!uffd_available())
 		SKIP(return, "no userfaultfd: %s", strerror(errno));
@@ -712,51 +787,13 @@ TEST(nested_call_to_thread_that_exits)
 	ASSERT_EQ(0, make_ctx(&ctx));
 	ASSERT_EQ(0, catch_signal(SIGUSR1));
 	ASSERT_EQ(0, start_server(&s, &ctx));
-	memset(&x, 0, sizeof(x));
-	x.fd = binder_open_mapped(&map);
-	ASSERT_LE(0, x.fd);
-	ASSERT_EQ(0, pthread_create(&x.thread, NULL, caller_main, &x));
-
-	/* T is in its copy, its target X's caller thread */
-	ASSERT_EQ(0, wait_byte(ctx.fault[0], LONG_MS))
-		TH_LOG("T's nested call never faulted");
-	for (i = 0; i < 400 && !atomic_load(&x.done); i++) {
-		pthread_kill(x.thread, SIGUSR1);
-		usleep(10000);
-	}
-	ASSERT_TRUE(atomic_load(&x.done)) TH_LOG("X's thread never left");
-	pthread_join(x.thread, NULL);
-	EXPECT_TRUE(x.eintr);
-	EXPECT_EQ(0, x.exit_ret);
-	EXPECT_EQ(0, x.early);
-	EXPECT_EQ(0, x.err);
-
-	/* past a grace period, the exited thread's memory may be reused */
-	usleep(300000);
-	memset(&n, 0, sizeof(n));
-	n.fd = x.fd;
-	ASSERT_EQ(0, pthread_barrier_init(&n.bar, NULL, NEWCOMERS + 1));
-	for (i = 0; i < NEWCOMERS; i++)
-		ASSERT_EQ(0, pthread_create(&t[i], NULL, newcomer_main, &n));
-	pthread_barrier_wait(&n.bar);
-
-	ASSERT_EQ(1, write(ctx.go[1], "g", 1));
-	ASSERT_EQ(0, binder_server_wait(&s, EV_NESTED, &arg, LONG_MS))
-		TH_LOG("T's nested call never completed");
-	EXPECT_EQ(BR_DEAD_REPLY, (uint32_t)arg)
-		TH_LOG("the nested call got %#x", (uint32_t)arg);
-	usleep(200000);
-	atomic_store(&n.stop, 1);
-	for (i = 0; i < NEWCOMERS; i++)
-		pthread_join(t[i], NULL);
-	pthread_barrier_destroy(&n.bar);
-	EXPECT_EQ(0, atomic_load(&n.calls))
-		TH_LOG("a new thread got the nested call");
-	EXPECT_EQ(0, atomic_load(&n.errors));
-
+	fd = binder_open_mapped(&map);
+	ASSERT_LE(0, fd);
+	for (round = 0; round < NESTED_ROUNDS; round++)
+		nested_round(_metadata, &s, &ctx, fd, round);
 	binder_server_stop(&s);
 	munmap(map, BINDER_MAP_SIZE);
-	close(x.fd);
+	close(fd);
 	close_ctx(&ctx);
 	EXPECT_EQ(0, binder_wait_objects_back(&base, 5000));
 }

@@ -685,8 +685,10 @@ static void *newcomer_main(void *arg)
 	return NULL;
 }
 
-#define NEWCOMERS	48
-#define NESTED_ROUNDS	4
+#define NEWCOMERS	64
+#define NESTED_ROUNDS	2
+/* kfree_rcu() frees after up to KFREE_DRAIN_JIFFIES (5 s on 6.1) */
+#define RCU_FREED_MS	6500
 
 /* Spread over the CPUs: the freed thread sits on one CPU's free list */
 static void *newcomer_on_cpu(void *arg)
@@ -735,8 +737,8 @@ static void nested_round(struct __test_metadata *_metadata,
 	EXPECT_EQ(0, x.early) TH_LOG("round %d", round);
 	EXPECT_EQ(0, x.err) TH_LOG("round %d", round);
 
-	/* past a grace period, the exited thread's memory may be reused */
-	usleep(500000);
+	/* once kfree_rcu() freed it, the exited thread's memory may be reused */
+	usleep(RCU_FREED_MS * 1000);
 	memset(&n, 0, sizeof(n));
 	n.fd = fd;
 	n.cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -770,10 +772,22 @@ static void nested_round(struct __test_metadata *_metadata,
  * BINDER_THREAD_EXIT, and X starts new threads that use the fd (new
  * binder threads, maybe where the old one was).  Then T's copy goes on:
  * its nested call fails with BR_DEAD_REPLY, no new thread gets it, and
- * everything goes.  A few rounds, for the old thread's memory to be
- * taken again.
+ * everything goes.  Two rounds, for the old thread's memory to be taken
+ * again (or, under KASAN, read freed); each waits for kfree_rcu().
  */
-TEST(nested_call_to_thread_that_exits)
+FIXTURE(nested)
+{
+};
+
+FIXTURE_SETUP(nested)
+{
+}
+
+FIXTURE_TEARDOWN(nested)
+{
+}
+
+TEST_F_TIMEOUT(nested, call_to_thread_that_exits, 120)
 {
 	struct binder_objects base;
 	struct binder_server s;

@@ -429,13 +429,18 @@ struct freezer {
 	pthread_t thread;
 };
 
+/*
+ * A freeze with a timeout holds its pin while it waits (a call is
+ * pending): half the time pinned, half not, so a proc may go either way.
+ */
 static void *freezer_main(void *arg)
 {
 	struct freezer *f = arg;
 
 	while (!atomic_load(&f->stop)) {
 		struct binder_freeze_info info = {
-			.pid = f->pid, .enable = 1, .timeout_ms = 20,
+			.pid = f->pid, .enable = 1,
+			.timeout_ms = f->freezes % 2 ? 20 : 0,
 		};
 
 		/* EAGAIN: calls pending; EINVAL: no proc of that pid now */
@@ -447,6 +452,7 @@ static void *freezer_main(void *arg)
 		if (ioctl(f->fd, BINDER_FREEZE, &info) && errno != EINVAL)
 			f->bad = errno;
 		f->freezes++;
+		usleep(f->freezes % 2 ? 0 : 20000);
 	}
 	return NULL;
 }
@@ -498,6 +504,9 @@ static void reopening_manager(int ready_wr, int close_rd, int rounds)
  * pins each proc of the pid while it works on it): the first call dies
  * with BR_DEAD_REPLY, the second fails at once, the freezes see only
  * EAGAIN or EINVAL, and the closed procs are freed, never under a pin.
+ * (A pin dropped that was never taken shows here as a proc that stays,
+ * when no freeze held it as it closed, or as a proc freed under a
+ * freeze's pin: KASAN, or a crash in BINDER_FREEZE.)
  */
 TEST(two_calls_in_one_write_vs_freeze_and_close)
 {
@@ -752,8 +761,6 @@ static void nested_round(struct __test_metadata *_metadata,
 	ASSERT_EQ(1, write(ctx->go[1], "g", 1));
 	ASSERT_EQ(0, binder_server_wait(s, EV_NESTED, &arg, LONG_MS))
 		TH_LOG("round %d: T's nested call never completed", round);
-	EXPECT_EQ(BR_DEAD_REPLY, (uint32_t)arg)
-		TH_LOG("round %d: the nested call got %#x", round, (uint32_t)arg);
 	usleep(200000);
 	atomic_store(&n.stop, 1);
 	for (i = 0; i < NEWCOMERS; i++)
@@ -762,6 +769,9 @@ static void nested_round(struct __test_metadata *_metadata,
 	EXPECT_EQ(0, atomic_load(&n.calls))
 		TH_LOG("round %d: a new thread got the nested call", round);
 	EXPECT_EQ(0, atomic_load(&n.errors)) TH_LOG("round %d", round);
+	/* else T is left in its nested call: no next round */
+	ASSERT_EQ(BR_DEAD_REPLY, (uint32_t)arg)
+		TH_LOG("round %d: the nested call got %#x", round, (uint32_t)arg);
 }
 
 /*

@@ -186,20 +186,21 @@ static void *stall_main(void *arg)
 	struct stall *st = arg;
 	struct pollfd pfd = { .fd = st->uffd, .events = POLLIN };
 	struct uffd_msg msg;
-	int i;
+	int i, ret;
 
 	if (poll(&pfd, 1, LONG_MS) != 1 ||
 	    read(st->uffd, &msg, sizeof(msg)) != sizeof(msg) ||
 	    msg.event != UFFD_EVENT_PAGEFAULT) {
 		st->err = -ETIMEDOUT;
-		return NULL;
+	} else {
+		if (write(st->fault_wr, "f", 1) != 1)
+			st->err = -EPIPE;
+		/* on after a while all the same: nothing waits forever */
+		wait_byte(st->go_rd, LONG_MS);
+		ret = stall_copy_page(st, 1);
+		if (!st->err)
+			st->err = ret;
 	}
-	if (write(st->fault_wr, "f", 1) != 1)
-		st->err = -EPIPE;
-	/* on after a while all the same: nothing waits forever */
-	wait_byte(st->go_rd, LONG_MS);
-	if (!st->err)
-		st->err = stall_copy_page(st, 1);
 	if (!st->kick)
 		return NULL;
 	/* the sender may wait for an answer that never comes: interrupt it */
@@ -370,9 +371,10 @@ TEST(two_calls_in_one_write_second_fails)
 
 /*
  * The same, round after round, each with a new server that is killed
- * once its call is answered: its proc (and everything else) is freed.  A
- * failed call that drops a pin it never took leaves the target unfreed
- * for good ("proc: active" stays up).
+ * once its call is answered, or while it holds it (the call dies):
+ * its proc (and everything else) is freed.  A failed call that drops a
+ * pin it never took leaves the target unfreed for good ("proc: active"
+ * stays up).
  */
 TEST(two_calls_in_one_write_target_freed)
 {

@@ -616,14 +616,18 @@ TEST(death_notification_thread)
 /* ---- sleepers on a dead proc's file (our extension) ---- */
 
 struct sleeper_report {
-	int32_t ret;		/* ioctl() or epoll_wait() */
+	int32_t ret;		/* the last read, or epoll_wait() */
 	int32_t err;		/* its errno */
 	uint32_t events;	/* epoll: what came */
-	uint32_t pad;
-	int64_t at_ms;		/* when it returned (CLOCK_MONOTONIC) */
+	uint32_t reads;		/* reads that returned nothing but BR_NOOP */
+	int64_t at_ms;		/* when it ended (CLOCK_MONOTONIC) */
 };
 
-/* H: a holder of the owner's fd, asleep in a read or in epoll_wait */
+/*
+ * H: a holder of the owner's fd, asleep in a read or in epoll_wait, as a
+ * looper is: a read that returns nothing (a flush wakes readers) is read
+ * again, readable is read.  Reports how the sleep ended.
+ */
 static void sleeper_main(int fd, bool use_epoll, int res_wr)
 {
 	struct sleeper_report rep = { 0 };
@@ -642,12 +646,18 @@ static void sleeper_main(int fd, bool use_epoll, int res_wr)
 			_exit(2);
 	}
 	write_all(res_wr, &pid, sizeof(pid));
-	if (use_epoll) {
-		memset(&ev, 0, sizeof(ev));
-		rep.ret = syscall(SYS_epoll_wait, epfd, &ev, 1, 30000);
-		rep.events = ev.events;
-	} else {
+	for (;;) {
+		if (use_epoll) {
+			memset(&ev, 0, sizeof(ev));
+			rep.ret = syscall(SYS_epoll_wait, epfd, &ev, 1, 30000);
+			rep.events = ev.events;
+			if (rep.ret != 1 || (ev.events & ~EPOLLIN))
+				break;
+		}
 		rep.ret = binder_write_read(fd, NULL, 0, buf, sizeof(buf), &bwr);
+		if (rep.ret || bwr.read_consumed > sizeof(uint32_t))
+			break;
+		rep.reads++;
 	}
 	rep.err = rep.ret < 0 ? errno : 0;
 	rep.at_ms = binder_now_ms();
@@ -656,23 +666,26 @@ static void sleeper_main(int fd, bool use_epoll, int res_wr)
 }
 
 /*
- * The owner (a child) holds a mapped binder fd and forks H, which sleeps
- * on it; the owner is killed.  H's sleep ends within 2 s: a read fails
- * with ESRCH, epoll_wait reports EPOLLERR.
+ * The owner (a child) maps a binder fd and forks H, which sleeps on it;
+ * the owner maybe closes its fd (keeping only the mapping: then no flush
+ * comes at its death), and is killed.  H's sleep ends within 2 s: a read
+ * fails with ESRCH, epoll_wait reports EPOLLERR.
  */
 static void dead_proc_sleeper(struct __test_metadata *_metadata,
-			      bool use_epoll)
+			      bool use_epoll, bool owner_closes)
 {
 	struct sleeper_report rep;
-	int res[2], ret;
+	int res[2], own[2], ret;
 	pid_t owner, holder = 0;
 	int64_t killed;
+	char b;
 
 	if (!binder_is_ours())
 		SKIP(return, EXTENSION);
 	/* H is the owner's child: reparented to us, so we can reap it */
 	ASSERT_EQ(0, prctl(PR_SET_CHILD_SUBREAPER, 1));
 	ASSERT_EQ(0, pipe2(res, O_CLOEXEC));
+	ASSERT_EQ(0, pipe2(own, O_CLOEXEC));
 	owner = fork();
 	ASSERT_LE(0, owner);
 	if (owner == 0) {
@@ -684,17 +697,23 @@ static void dead_proc_sleeper(struct __test_metadata *_metadata,
 			_exit(2);
 		if (fork() == 0)
 			sleeper_main(fd, use_epoll, res[1]);
+		if (owner_closes)
+			close(fd);
+		write_all(own[1], "o", 1);
 		for (;;)
 			pause();
 	}
 	close(res[1]);
+	close(own[1]);
+	ASSERT_EQ(0, read_timeout(own[0], &b, 1, 5000));
 	ASSERT_EQ(0, read_timeout(res[0], &holder, sizeof(holder), 5000));
+	usleep(100000);
 	ASSERT_TRUE(blocked_in(holder, use_epoll ? SYS_epoll_wait : SYS_ioctl,
 			       5000))
 		TH_LOG("the holder does not sleep in %s",
 		       use_epoll ? "epoll_wait" : "the read");
 	ASSERT_EQ(-ETIMEDOUT, read_timeout(res[0], &rep, sizeof(rep), 0))
-		TH_LOG("the holder woke before the owner died");
+		TH_LOG("the holder's sleep ended before the owner died");
 
 	ASSERT_TRUE(kill_reap(owner, 5000));
 	killed = binder_now_ms();
@@ -712,19 +731,31 @@ static void dead_proc_sleeper(struct __test_metadata *_metadata,
 			EXPECT_EQ(-1, rep.ret);
 			EXPECT_EQ(ESRCH, rep.err);
 		}
+		TH_LOG("%u empty reads before", rep.reads);
 	}
 	kill_reap(holder, 5000);
 	close(res[0]);
+	close(own[0]);
 }
 
 TEST(dead_proc_wakes_blocked_read)
 {
-	dead_proc_sleeper(_metadata, false);
+	dead_proc_sleeper(_metadata, false, false);
+}
+
+TEST(dead_proc_wakes_blocked_read_owner_fd_closed)
+{
+	dead_proc_sleeper(_metadata, false, true);
 }
 
 TEST(dead_proc_wakes_epoll_wait)
 {
-	dead_proc_sleeper(_metadata, true);
+	dead_proc_sleeper(_metadata, true, false);
+}
+
+TEST(dead_proc_wakes_epoll_wait_owner_fd_closed)
+{
+	dead_proc_sleeper(_metadata, true, true);
 }
 
 /* ---- BC_FREE_BUFFER closes the binder fd it runs on ---- */

@@ -768,9 +768,11 @@ struct fdclose_msg {
 
 struct fdclose_report {
 	int32_t got;		/* the fds received, or -1 */
-	int32_t ret;		/* the BC_FREE_BUFFER ioctl */
+	int32_t ret;		/* the BC_FREE_BUFFER ioctl (write and read) */
 	int32_t err;
-	uint32_t consumed;	/* its write_consumed */
+	uint32_t write_consumed;
+	uint32_t read_consumed;
+	uint32_t first_br;	/* what it read first */
 	int32_t fd_err[2];	/* fcntl(F_GETFD) of the fds after: errno */
 };
 
@@ -778,8 +780,8 @@ struct fdclose_report {
  * R, the manager (fds accepted): receives two fds in an FDA, makes the
  * first of them its binder fd (dup2) and closes the original one, maybe
  * unmaps its area too; then frees the buffer through that fd, which
- * closes the FDA's fds, the binder fd among them.  ctl: 'u' unmaps, EOF
- * exits.
+ * closes the FDA's fds, the binder fd among them; as libbinder does, the
+ * same ioctl reads too.  ctl: 'u' unmaps, EOF exits.
  */
 static void fdclose_receiver(int res_wr, int ctl_rd, bool unmap)
 {
@@ -794,7 +796,7 @@ static void fdclose_receiver(int res_wr, int ctl_rd, bool unmap)
 	struct binder_write_read bwr;
 	struct binder_reader r;
 	struct binder_br br;
-	uint32_t fds[2];
+	uint32_t fds[2], rbuf[64];
 	void *map;
 	char cmd;
 	int fd, i;
@@ -822,9 +824,13 @@ static void fdclose_receiver(int res_wr, int ctl_rd, bool unmap)
 		munmap(map, BINDER_MAP_SIZE);
 
 	cmd_free_buffer(&c, br.txn.data.ptr.buffer);
-	rep.ret = binder_write_read(fds[0], c.buf, c.len, NULL, 0, &bwr);
+	rbuf[0] = 0;
+	rep.ret = binder_write_read(fds[0], c.buf, c.len, rbuf,
+				    sizeof(rbuf), &bwr);
 	rep.err = rep.ret ? errno : 0;
-	rep.consumed = bwr.write_consumed;
+	rep.write_consumed = bwr.write_consumed;
+	rep.read_consumed = bwr.read_consumed;
+	rep.first_br = rbuf[0];
 	for (i = 0; i < 2; i++)
 		rep.fd_err[i] = fcntl(fds[i], F_GETFD) < 0 ? errno : 0;
 	write_all(res_wr, &rep, sizeof(rep));
@@ -912,9 +918,15 @@ static void fdclose_run(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, read_timeout(e->res, &e->rep, sizeof(e->rep), 10000))
 		TH_LOG("no report from the receiver");
 	ASSERT_EQ(2, e->rep.got);
-	/* the ioctl completes, the write consumed, every FDA fd closed */
+	/*
+	 * The ioctl completes: the write consumed, its read back at once
+	 * with nothing (BR_NOOP); every FDA fd closed after it.
+	 */
 	EXPECT_EQ(0, e->rep.ret) TH_LOG("BC_FREE_BUFFER: errno %d", e->rep.err);
-	EXPECT_EQ(sizeof(uint32_t) + sizeof(binder_uintptr_t), e->rep.consumed);
+	EXPECT_EQ(sizeof(uint32_t) + sizeof(binder_uintptr_t),
+		  e->rep.write_consumed);
+	EXPECT_EQ(sizeof(uint32_t), e->rep.read_consumed);
+	EXPECT_EQ(BR_NOOP, e->rep.first_br);
 	EXPECT_EQ(EBADF, e->rep.fd_err[0]);
 	EXPECT_EQ(EBADF, e->rep.fd_err[1]);
 }

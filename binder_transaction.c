@@ -1203,7 +1203,8 @@ static int binder_send_call_target_clocked(struct binder_proc *proc,
 			s->param = -EINVAL;
 			return -1;
 		}
-		if (node->proc == proc) {
+		/* from any fd of the owning process, as upstream (by pid) */
+		if (node->proc && node->proc->pid == proc->pid) {
 			s->why = "transaction to context manager from process owning it";
 			s->param = -EINVAL;
 			return -1;

@@ -147,19 +147,13 @@ struct binder_fd_batch {
 	size_t cap;
 };
 
+/* The batch was sized (unlocked) for every fd of the buffer's fd arrays. */
 static void binder_fd_batch_add(struct binder_fd_batch *b, u32 fd)
 {
 	if (b->n == b->cap) {
-		size_t cap = b->cap ? 2 * b->cap : 16;
-		u32 *fds = krealloc_array(b->fd, cap, sizeof(*fds), GFP_KERNEL);
-
-		if (!fds) {
-			pr_warn_ratelimited("fd array: out of memory, fd %u left open\n",
-					    fd);
-			return;
-		}
-		b->fd = fds;
-		b->cap = cap;
+		pr_warn_ratelimited("fd array: out of memory, fd %u left open\n",
+				    fd);
+		return;
 	}
 	b->fd[b->n++] = fd;
 }
@@ -355,6 +349,26 @@ static void binder_buffer_release_clocked(struct binder_proc *proc,
 	}
 }
 
+/* How many fds the valid fd arrays of @buffer (owned by @proc) hold */
+static size_t binder_buffer_fda_fds_clocked(struct binder_proc *proc,
+					    struct binder_buffer *buffer)
+{
+	size_t i, n = 0, count = binder_buffer_object_count(buffer);
+	union binder_object obj;
+	u64 offset, parent, at;
+
+	for (i = 0; i < count; i++) {
+		if (binder_get_offset(&proc->alloc, buffer, i, &offset) ||
+		    !binder_get_object(&proc->alloc, buffer, offset, &obj) ||
+		    obj.hdr.type != BINDER_TYPE_FDA ||
+		    binder_fda_fds_offset(&proc->alloc, buffer, &obj.fdao, i,
+					  &parent, &at))
+			continue;
+		n += obj.fdao.num_fds;
+	}
+	return n;
+}
+
 /*
  * Free a buffer of @proc that userspace gave back or that never reached
  * it.  A freed oneway buffer lets the node's next oneway call through.
@@ -408,18 +422,47 @@ void binder_free_buffer_cmd(struct binder_proc *proc,
 	struct binder_buffer *buffer;
 
 	mutex_lock(&context->lock);
+	/*
+	 * A dead proc's buffers go with it (binder_proc_kill() frees them
+	 * after dropping the lock; their nodes are gone already).
+	 */
+	if (proc->killed) {
+		mutex_unlock(&context->lock);
+		return;
+	}
 	buffer = binder_alloc_prepare_to_free(&proc->alloc, data_ptr);
 	if (IS_ERR_OR_NULL(buffer)) {
 		binder_user_error("%d:%d BC_FREE_BUFFER u%016llx %s\n",
 				  proc->pid, thread->pid, (u64)data_ptr,
 				  buffer ? "matched unreturned or currently freeing buffer" :
 				  "no match");
-	} else {
-		binder_debug(BINDER_DEBUG_FREE_BUFFER,
-			     "%d:%d BC_FREE_BUFFER u%016llx\n", proc->pid,
-			     thread->pid, (u64)data_ptr);
-		binder_free_buf_clocked(proc, buffer, &close);
+		mutex_unlock(&context->lock);
+		return;
 	}
+	binder_debug(BINDER_DEBUG_FREE_BUFFER, "%d:%d BC_FREE_BUFFER u%016llx\n",
+		     proc->pid, thread->pid, (u64)data_ptr);
+	/*
+	 * The buffer is ours now (nobody else frees a buffer taken off
+	 * userspace's hands): size the batch of fds to close without the
+	 * lock, then free it.
+	 */
+	close.cap = binder_buffer_fda_fds_clocked(proc, buffer);
+	if (close.cap) {
+		mutex_unlock(&context->lock);
+		close.fd = kmalloc_array(close.cap, sizeof(*close.fd),
+					 GFP_KERNEL);
+		if (!close.fd)
+			close.cap = 0;
+		mutex_lock(&context->lock);
+		if (proc->killed) {
+			/* died meanwhile: its nodes and refs are gone */
+			mutex_unlock(&context->lock);
+			binder_alloc_free_buf(&proc->alloc, buffer);
+			kfree(close.fd);
+			return;
+		}
+	}
+	binder_free_buf_clocked(proc, buffer, &close);
 	mutex_unlock(&context->lock);
 	binder_fd_batch_close(&close);
 }

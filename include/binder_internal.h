@@ -40,9 +40,10 @@
  * a command may create are allocated first: struct binder_spare), fget()
  * and the LSM's file check (FD objects are translated unlocked), and
  * closing fds, reserving fds for a reader (get_unused_fd_flags may grow
- * the fd table: the reader drops the lock for it).  Still done under it,
- * to be moved: growing the array of fd-array fds a freed buffer closes,
- * and the allocator calls that take alloc->mutex of another proc.
+ * the fd table: the reader drops the lock for it), sizing the batch of
+ * fd-array fds a freed buffer closes.  Still done under it, to be moved:
+ * the allocator calls that take alloc->mutex of another proc (held by a
+ * sender across its page allocations), and the LSM's binder hooks.
  *
  * LIFETIMES: a pointer used after the lock it was found under is dropped
  * is pinned where it was found and unpinned in one place:

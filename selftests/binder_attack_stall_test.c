@@ -384,8 +384,9 @@ static void others_go_on(struct __test_metadata *_metadata,
 	got = wait_byte(report[0], 5000);
 	status = wait_child(stuck, 5000);
 
-	TH_LOG("%d rounds: BINDER_VERSION %lld ms, round trip %lld ms at most (undisturbed %lld / %lld ms, limit %lld ms)",
-	       ROUNDS, (long long)max_version, (long long)max_call,
+	TH_LOG("%d rounds: BINDER_VERSION %lld ms, round trip %lld ms at most",
+	       ROUNDS, (long long)max_version, (long long)max_call);
+	TH_LOG("undisturbed: %lld / %lld ms; limit %lld ms",
 	       (long long)base_version, (long long)base_call,
 	       (long long)limit);
 	EXPECT_GE(limit, max_version)

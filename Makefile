@@ -5,6 +5,9 @@
 # make test          VM lane: ours + reference on Debian 6.1, 6.12 and debug 6.1
 # make test-ours / test-reference / test-debug   one part of it
 #   KVER=6.1|6.12|debug picks one kernel for test, test-ours, test-reference
+# make bench         ours vs reference, speed/scale/memory (bench/run.sh):
+#   KVER= (default 6.1 6.12), RUNS= boots per driver (3), SMP= vCPUs (2),
+#   QUICK=1 one boot per driver with tiny counts (CI's smoke run)
 # make clean
 
 # Default KDIR: the running kernel's build dir, else Debian's 6.1 test kernel.
@@ -35,8 +38,12 @@ test-reference:
 test-debug:
 	$(LANE) --kernels debug --lanes "ours reference"
 
+bench:
+	bench/run.sh --kernels "$(or $(KVER),6.1 6.12)" --runs "$(or $(RUNS),3)" \
+		--smp "$(or $(SMP),2)" $(if $(filter 1,$(QUICK)),--quick)
+
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	rm -rf build
 
-.PHONY: all check test test-ours test-reference test-debug clean
+.PHONY: all check test test-ours test-reference test-debug bench clean

@@ -1305,6 +1305,30 @@ static long meminfo_kb(const char *key)
 	return -1;
 }
 
+/*
+ * Free memory in kB: the zones' free pages and the pages on the per-cpu
+ * lists (MemFree leaves those out, and they serve a burst like binder's:
+ * MemFree may not move at all).
+ */
+static long free_kb(void)
+{
+	static char buf[65536];
+	long pages = 0;
+	char *p;
+
+	if (binder_read_file("/proc/zoneinfo", buf, sizeof(buf)) < 0)
+		return -1;
+	for (p = strtok(buf, "\n"); p; p = strtok(NULL, "\n")) {
+		long v;
+
+		p += strspn(p, " ");
+		if (sscanf(p, "nr_free_pages %ld", &v) == 1 ||
+		    sscanf(p, "count: %ld", &v) == 1)
+			pages += v;
+	}
+	return pages * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
 /* bytes in /proc/slabinfo caches whose name holds "binder"; -1: none */
 static long module_slab_bytes(void)
 {
@@ -1346,7 +1370,7 @@ static void mem_measure(struct mem_point *pt, pid_t m)
 		close(fd);
 	}
 	pt->slab = meminfo_kb("Slab");
-	pt->free = meminfo_kb("MemFree");
+	pt->free = free_kb();
 	pt->module = module_slab_bytes();
 	pt->pages = binder_proc_stats(m, &st) ? -1 : st.pages_active + st.pages_lru;
 }
@@ -1392,8 +1416,9 @@ static void row_memory(void)
 		note("memory: %ld of %ld 4 KiB calls failed", failed, n);
 	if (base.module < 0)
 		note("memory: no binder slab cache: slab = Slab delta of /proc/meminfo");
-	note("memory: base Slab %ld kB, MemFree %ld kB, pages %ld",
-	     base.slab, base.free, base.pages);
+	note("memory: Slab %ld/%ld/%ld kB, free+pcp %ld/%ld/%ld kB, pages %ld/%ld/%ld (base/burst/freed)",
+	     base.slab, burst.slab, freed.slab, base.free, burst.free, freed.free,
+	     base.pages, burst.pages, freed.pages);
 	mem_emit("burst", &base, &burst);
 	mem_emit("freed", &base, &freed);
 	reap(m);

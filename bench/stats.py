@@ -138,6 +138,8 @@ def main():
             # gnuplot: index, name, ratio, ours better (1), worse (-1), neither (0)
             for i, (row, q, b) in enumerate(reversed(rdat)):
                 f.write(f"{i} {row} {q:.4g} {b}\n")
+            if not rdat:
+                f.write("0 (no_ratios) 1 0\n")  # gnuplot needs one point
         with open(f"{a.outdir}/scale-{k}.dat", "w") as f:
             f.write("# P ours_server ref_server ours_pairs ref_pairs (calls/s)\n")
             for p in (1, 2, 4, 8):

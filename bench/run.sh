@@ -73,7 +73,7 @@ summary=()
 
 boot() { # KERNEL LANE RUN
 	local k=$1 lane=$2 run=$3 dir=$out/$1/$2-$3 image refmod rc=0 status=ok
-	local root=$dir/root limit=1500 t0 secs
+	local root=$dir/root limit=1500 t0 secs floor
 
 	[ "$quick" = 1 ] && limit=400
 	image=$("$vm/kernel.sh" "$k" image)
@@ -117,11 +117,13 @@ boot() { # KERNEL LANE RUN
 		status="kernel reports on the console"
 	fi
 	[ "$status" = ok ] || failures=$((failures + 1))
-	grep -E '^# .*(FAILED|FATAL|not reached|failed|stuck|still busy|not back)' "$dir/results.txt" |
+	grep -E '^# .*(FAILED|FATAL|not reached|failed|stuck on|still busy|not back)' "$dir/results.txt" |
 		sed "s|^|bench: $k/$lane/$run: |" >&2 || true
 	grep -E '^row=' "$dir/results.txt" | sed "s|^|kernel=$k lane=$lane run=$run |" >>"$out/raw.txt"
-	summary+=("$(printf '%-6s %-9s run %d  %4ds  %3d rows  %s' "$k" "$lane" "$run" "$secs" \
-		"$(grep -c '^row=' "$dir/results.txt" || true)" "$status")")
+	# the floor (a pipe, no binder) tells a boot the busy host slowed down
+	floor=$(sed -n 's/^row=floor_pipe_p50 value=\([^ ]*\) .*/\1/p' "$dir/results.txt")
+	summary+=("$(printf '%-6s %-9s run %d  %4ds  %3d rows  floor p50 %6s us  %s' "$k" "$lane" \
+		"$run" "$secs" "$(grep -c '^row=' "$dir/results.txt" || true)" "${floor:-?}" "$status")")
 }
 
 rm -rf "$out"

@@ -1416,8 +1416,9 @@ static void row_memory(void)
 		note("memory: %ld of %ld 4 KiB calls failed", failed, n);
 	if (base.module < 0)
 		note("memory: no binder slab cache: slab = Slab delta of /proc/meminfo");
-	note("memory: Slab %ld/%ld/%ld kB, free+pcp %ld/%ld/%ld kB, pages %ld/%ld/%ld (base/burst/freed)",
-	     base.slab, burst.slab, freed.slab, base.free, burst.free, freed.free,
+	note("memory: base/burst/freed: Slab %ld/%ld/%ld kB, free %ld/%ld/%ld kB",
+	     base.slab, burst.slab, freed.slab, base.free, burst.free, freed.free);
+	note("memory: base/burst/freed: binder pages %ld/%ld/%ld",
 	     base.pages, burst.pages, freed.pages);
 	mem_emit("burst", &base, &burst);
 	mem_emit("freed", &base, &freed);

@@ -652,7 +652,7 @@ static pid_t start_mgr(size_t map_size, int threads)
 
 static void row_floor(void)
 {
-	long n = count(2000, 100), w = n / 10 + 1, i;
+	long n = count(5000, 100), w = n / 10 + 1, i;
 	double *lat = calloc(n, sizeof(*lat)), t0 = 0;
 	int a[2], b[2];
 	pid_t pid;
@@ -745,15 +745,15 @@ static void sync_row(const char *name, size_t size, enum sync_kind kind,
 	reap(m);
 }
 
-static void row_sync_8B(void) { sync_row("sync_8B", 8, PLAIN, count(2000, 100)); }
-static void row_sync_4K(void) { sync_row("sync_4K", 4 * KiB, PLAIN, count(2000, 100)); }
-static void row_sync_64K(void) { sync_row("sync_64K", 64 * KiB, PLAIN, count(1000, 50)); }
-static void row_sync_4obj(void) { sync_row("sync_4obj", 0, OBJS4, count(2000, 100)); }
-static void row_sync_1fd(void) { sync_row("sync_1fd", 0, FD1, count(2000, 100)); }
+static void row_sync_8B(void) { sync_row("sync_8B", 8, PLAIN, count(5000, 100)); }
+static void row_sync_4K(void) { sync_row("sync_4K", 4 * KiB, PLAIN, count(5000, 100)); }
+static void row_sync_64K(void) { sync_row("sync_64K", 64 * KiB, PLAIN, count(3000, 50)); }
+static void row_sync_4obj(void) { sync_row("sync_4obj", 0, OBJS4, count(5000, 100)); }
+static void row_sync_1fd(void) { sync_row("sync_1fd", 0, FD1, count(5000, 100)); }
 
 static void row_oneway(void)
 {
-	long n = count(10000, 300), window = 256, i;
+	long n = count(30000, 300), window = 256, i;
 	__u64 payload = 0;
 	struct conn *c;
 	double t0, t;
@@ -927,7 +927,7 @@ static void row_scale_server(void)
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(scale_ps); i++)
-		scale_run(scale_ps[i], false, count(3000, 80));
+		scale_run(scale_ps[i], false, count(8000, 80));
 }
 
 static void row_scale_pairs(void)
@@ -935,7 +935,7 @@ static void row_scale_pairs(void)
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(scale_ps); i++)
-		scale_run(scale_ps[i], true, count(3000, 80));
+		scale_run(scale_ps[i], true, count(8000, 80));
 }
 
 /* ---- isolation ---- */
@@ -1054,7 +1054,7 @@ static void *iso_watchdog(void *arg)
 
 static void row_isolation(void)
 {
-	long n = count(2000, 100), w = n / 10 + 1, i;
+	long n = count(4000, 100), w = n / 10 + 1, i;
 	double *base = calloc(n, sizeof(double)), *stuck = calloc(n, sizeof(double));
 	double limit = 10e6, base99, stuck99, t0;
 	long nb, ns;
@@ -1260,7 +1260,7 @@ static void row_procs(void)
 static void row_churn(void)
 {
 	static __u8 data[CHURN_MAX_SIZE];
-	long n = count(4000, 200), i, failed = 0;
+	long n = count(10000, 200), i, failed = 0;
 	__u64 rng = 0x2545f4914f6cdd1dULL;
 	struct conn *c;
 	double t0, t;

@@ -19,42 +19,6 @@
 #define T BINDER_TIMEOUT_MS
 
 /*
- * Everything the driver returns within window_ms (BR_NOOP aside), each
- * handled as binder_read_until() would.  *outcomes counts those in
- * ok[0..n); returns how many others came (each logged), or -errno when a
- * read fails.
- */
-static int drain_returns(struct binder_reader *r, const uint32_t *ok,
-			 size_t n, int window_ms, int *outcomes)
-{
-	int64_t end = binder_now_ms() + window_ms;
-	int others = 0;
-
-	*outcomes = 0;
-	for (;;) {
-		int64_t left = end - binder_now_ms();
-		struct binder_br br;
-		size_t i;
-		int ret;
-
-		ret = binder_read_br(r, &br, left < 0 ? 0 : left);
-		if (ret == -ETIMEDOUT)
-			return others;
-		if (ret)
-			return ret;
-		for (i = 0; i < n && ok[i] != br.cmd; i++)
-			;
-		if (i < n) {
-			(*outcomes)++;
-		} else {
-			fprintf(stderr, "# unexpected BR %#x\n", br.cmd);
-			others++;
-		}
-		binder_handle_unwanted(r, &br);
-	}
-}
-
-/*
  * CVE-2019-2215: epoll waits on the binder thread's wait queue; the thread
  * is freed by BINDER_THREAD_EXIT; EPOLL_CTL_DEL (or closing the epoll fd)
  * then must not touch the freed queue.
@@ -180,7 +144,7 @@ TEST(free_buffer_races_sender_death)
 		 * our reply completes or fails: one outcome, and nothing
 		 * else comes; either way nothing is kept
 		 */
-		EXPECT_EQ(0, drain_returns(&r, reply_done, 3, 100, &outcomes))
+		EXPECT_EQ(0, binder_drain_returns(&r, reply_done, 3, 100, &outcomes))
 			TH_LOG("round %d", i);
 		EXPECT_EQ(1, outcomes) TH_LOG("round %d", i);
 		EXPECT_EQ(0, binder_proc_count(getpid(), "  buffer "));

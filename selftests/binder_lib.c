@@ -1411,3 +1411,39 @@ int64_t binder_inspect_node(struct binder_reader *r, uint64_t ptr,
 	binder_write_cmds(r->fd, &c, NULL);
 	return handle;
 }
+
+/*
+ * Everything the driver returns within window_ms (BR_NOOP aside), each
+ * handled as binder_read_until() would.  *outcomes counts those in
+ * ok[0..n); returns how many others came (each logged), or -errno when a
+ * read fails.
+ */
+int binder_drain_returns(struct binder_reader *r, const uint32_t *ok,
+			 size_t n, int window_ms, int *outcomes)
+{
+	int64_t end = binder_now_ms() + window_ms;
+	int others = 0;
+
+	*outcomes = 0;
+	for (;;) {
+		int64_t left = end - binder_now_ms();
+		struct binder_br br;
+		size_t i;
+		int ret;
+
+		ret = binder_read_br(r, &br, left < 0 ? 0 : left);
+		if (ret == -ETIMEDOUT)
+			return others;
+		if (ret)
+			return ret;
+		for (i = 0; i < n && ok[i] != br.cmd; i++)
+			;
+		if (i < n) {
+			(*outcomes)++;
+		} else {
+			fprintf(stderr, "# unexpected BR %#x\n", br.cmd);
+			others++;
+		}
+		binder_handle_unwanted(r, &br);
+	}
+}

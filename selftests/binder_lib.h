@@ -144,6 +144,13 @@ int binder_read_br(struct binder_reader *r, struct binder_br *br,
 int binder_read_until(struct binder_reader *r, uint32_t want,
 		      struct binder_br *br, int timeout_ms);
 /* Has the reader returned BR br since init (or the last forget)? */
+/*
+ * Everything the driver returns within window_ms (BR_NOOP aside), each
+ * handled as binder_read_until() would.  *outcomes counts those in
+ * ok[0..n); returns how many others came (each logged), or -errno.
+ */
+int binder_drain_returns(struct binder_reader *r, const uint32_t *ok,
+			 size_t n, int window_ms, int *outcomes);
 bool binder_seen(const struct binder_reader *r, uint32_t br);
 void binder_forget_seen(struct binder_reader *r);
 /* Handle a BR the test does not care about, as binder_read_until would. */

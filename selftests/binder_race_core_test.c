@@ -25,42 +25,6 @@
 
 #define T BINDER_TIMEOUT_MS
 
-/*
- * Everything the driver returns within window_ms (BR_NOOP aside), each
- * handled as binder_read_until() would.  *outcomes counts those in
- * ok[0..n); returns how many others came (each logged), or -errno when a
- * read fails.
- */
-static int drain_returns(struct binder_reader *r, const uint32_t *ok,
-			 size_t n, int window_ms, int *outcomes)
-{
-	int64_t end = binder_now_ms() + window_ms;
-	int others = 0;
-
-	*outcomes = 0;
-	for (;;) {
-		int64_t left = end - binder_now_ms();
-		struct binder_br br;
-		size_t i;
-		int ret;
-
-		ret = binder_read_br(r, &br, left < 0 ? 0 : left);
-		if (ret == -ETIMEDOUT)
-			return others;
-		if (ret)
-			return ret;
-		for (i = 0; i < n && ok[i] != br.cmd; i++)
-			;
-		if (i < n) {
-			(*outcomes)++;
-		} else {
-			fprintf(stderr, "# unexpected BR %#x\n", br.cmd);
-			others++;
-		}
-		binder_handle_unwanted(r, &br);
-	}
-}
-
 static int wait_byte(int fd, int timeout_ms)
 {
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
@@ -400,7 +364,7 @@ TEST(cve_2019_2213_free_buffer_vs_teardown)
 		 * (mode 0) and nothing else; no buffer is left
 		 */
 		binder_reader_init(&r, x.fd);
-		EXPECT_EQ(0, drain_returns(&r, reply_done, 3, 20, &outcomes))
+		EXPECT_EQ(0, binder_drain_returns(&r, reply_done, 3, 20, &outcomes))
 			TH_LOG("round %d (mode %d)", i, mode);
 		EXPECT_EQ(mode == 0, outcomes)
 			TH_LOG("round %d (mode %d)", i, mode);

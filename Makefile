@@ -8,6 +8,10 @@
 # make bench         ours vs reference, speed/scale/memory (bench/run.sh):
 #   KVER= (default 6.1 6.12), RUNS= boots per driver (3), SMP= vCPUs (2),
 #   QUICK=1 one boot per driver with tiny counts (CI's smoke run)
+# make demo          the driver doing its job: a story in the VM, ours then
+#                    the reference (demo/run.sh); KVER= (default 6.1)
+# make shell         a shell in the VM with our module (LANE=reference for
+#                    Debian's), binder_demo and the selftests on $PATH
 # make clean
 
 # Default KDIR: the running kernel's build dir, else Debian's 6.1 test kernel.
@@ -42,8 +46,14 @@ bench:
 	bench/run.sh --kernels "$(or $(KVER),6.1 6.12)" --runs "$(or $(RUNS),3)" \
 		--smp "$(or $(SMP),2)" $(if $(filter 1,$(QUICK)),--quick)
 
+demo:
+	demo/run.sh --kernel "$(or $(KVER),6.1)"
+
+shell:
+	demo/run.sh --shell --kernel "$(or $(KVER),6.1)" --lanes "$(or $(LANE),ours)"
+
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	rm -rf build
 
-.PHONY: all check test test-ours test-reference test-debug bench clean
+.PHONY: all check test test-ours test-reference test-debug bench demo shell clean

@@ -10,7 +10,7 @@
 #   QUICK=1 one boot per driver with tiny counts (CI's smoke run)
 # make demo          the driver doing its job: a story in the VM, ours then
 #                    the reference (demo/run.sh); KVER= (default 6.1)
-# make shell         a shell in the VM with our module (LANE=reference for
+# make shell         a shell in the VM with our module (DRIVER=reference for
 #                    Debian's), binder_demo and the selftests on $PATH
 # make clean
 
@@ -50,7 +50,7 @@ demo:
 	demo/run.sh --kernel "$(or $(KVER),6.1)"
 
 shell:
-	demo/run.sh --shell --kernel "$(or $(KVER),6.1)" --lanes "$(or $(LANE),ours)"
+	demo/run.sh --shell --kernel "$(or $(KVER),6.1)" --lanes "$(or $(DRIVER),ours)"
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean

@@ -568,7 +568,7 @@ static int wait_death(struct conn *c, int ms)
  */
 static int64_t holder_exits(struct conn *c, pid_t holder, int64_t t0)
 {
-	int64_t t;
+	int64_t t, now;
 
 	say("   $ kill -9 %d                           # the holder exits",
 	    holder);
@@ -581,9 +581,10 @@ static int64_t holder_exits(struct conn *c, pid_t holder, int64_t t0)
 		    DEATH_CAP_MS);
 		return -1;
 	}
+	now = binder_now_ms();
 	say("   client: BR_DEAD_BINDER %lld ms after the kill, %lld ms after the holder exited",
-	    (long long)(binder_now_ms() - t0), (long long)(binder_now_ms() - t));
-	return binder_now_ms() - t0;
+	    (long long)(now - t0), (long long)(now - t));
+	return now - t0;
 }
 
 static int story(const char *lane)

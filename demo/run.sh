@@ -145,7 +145,8 @@ for lane in $lanes; do
 	initramfs "$lane" "$dir" demo
 	case $lane in
 	ours) what="our binder_linux.ko (build/$k/module)" ;;
-	reference) what="Debian's binder_linux.ko" ;;
+	reference) what="Debian's binder_linux.ko"
+		[ "$k" = debug ] && what="the debug kernel's own binder_linux.ko" ;;
 	esac
 	echo
 	echo "=== $lane: $what on $release (QEMU TCG) ==="

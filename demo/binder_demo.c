@@ -54,8 +54,8 @@ struct sm_add {
 
 struct sm_found {
 	struct flat_binder_object obj;
-	int32_t pid;		/* who registered it */
-	int32_t pad;
+	__s32 pid;		/* who registered it */
+	__s32 pad;
 };
 
 struct conn {
@@ -134,8 +134,8 @@ static void say_ready(int ready_fd)
 
 struct sm_entry {
 	char name[NAME_LEN];
-	uint32_t handle;
-	int32_t pid;
+	__u32 handle;
+	__s32 pid;
 	binder_uintptr_t cookie;	/* of its death notification; 0: free */
 };
 
@@ -166,7 +166,7 @@ static void sm_drop(int fd, struct sm_entry *e, bool dead)
 	e->cookie = 0;
 }
 
-static int32_t sm_add(int fd, const struct binder_br *tr, bool verbose)
+static __s32 sm_add(int fd, const struct binder_br *tr, bool verbose)
 {
 	const struct sm_add *a = br_data(tr);
 	struct binder_cmds c = { .len = 0 };
@@ -207,7 +207,7 @@ static void sm_transaction(int fd, const struct binder_br *tr, bool verbose)
 	binder_size_t off = 0;
 	struct sm_found found;
 	struct sm_entry *e;
-	int32_t status;
+	__s32 status;
 	size_t len = 0;
 	int i;
 
@@ -301,7 +301,7 @@ static void svc_transaction(int fd, const char *name,
 {
 	char text[256];
 	size_t len = tr->txn.data_size, i;
-	int32_t pid;
+	__s32 pid;
 
 	switch (tr->txn.code) {
 	case SVC_CALL:
@@ -335,7 +335,7 @@ static int service_main(const char *name, int ready_fd, bool verbose)
 	binder_size_t off = offsetof(struct sm_add, obj);
 	struct binder_br br;
 	struct conn c;
-	int32_t status = -EPROTO;
+	__s32 status = -EPROTO;
 	int ret;
 
 	if (strlen(name) >= NAME_LEN)
@@ -371,7 +371,7 @@ static int service_main(const char *name, int ready_fd, bool verbose)
 /* ---- A client ---- */
 
 /* Look name up: its (acquired) handle and *pid, or -1 */
-static int64_t sm_lookup(struct conn *c, const char *name, int32_t *pid)
+static __s64 sm_lookup(struct conn *c, const char *name, __s32 *pid)
 {
 	char q[NAME_LEN];
 	const struct sm_found *f;
@@ -404,7 +404,7 @@ static int64_t sm_lookup(struct conn *c, const char *name, int32_t *pid)
 }
 
 /* SVC_CALL: the BR it ended with; the reply text in out */
-static int call_text(struct conn *c, uint32_t handle, const char *text,
+static int call_text(struct conn *c, __u32 handle, const char *text,
 		     char *out, size_t size)
 {
 	struct binder_br br;
@@ -426,8 +426,8 @@ static int client_call(const char *name, const char *text)
 {
 	char out[256];
 	struct conn c;
-	int32_t pid;
-	int64_t h;
+	__s32 pid;
+	__s64 h;
 	int ret;
 
 	conn_open(&c, false);
@@ -528,10 +528,10 @@ static bool proc_listed(pid_t pid)
 	return access(path, F_OK) == 0;
 }
 
-static int32_t call_int(struct conn *c, uint32_t handle, uint32_t code)
+static __s32 call_int(struct conn *c, __u32 handle, __u32 code)
 {
 	struct binder_br br;
-	int32_t v = -1;
+	__s32 v = -1;
 	int ret;
 
 	ret = binder_call(&c->r, handle, code, NULL, 0, &br);
@@ -566,9 +566,9 @@ static int wait_death(struct conn *c, int ms)
  * The holder exits.  With t0 >= 0 (the kill) the death is still awaited:
  * then the ms from the kill to it, or -1 when it did not come.
  */
-static int64_t holder_exits(struct conn *c, pid_t holder, int64_t t0)
+static __s64 holder_exits(struct conn *c, pid_t holder, __s64 t0)
 {
-	int64_t t, now;
+	__s64 t, now;
 
 	say("   $ kill -9 %d                           # the holder exits",
 	    holder);
@@ -591,12 +591,12 @@ static int story(const char *lane)
 {
 	const char *hello = "hello, binder";
 	char out[256], life[256], verdict[256];
-	int64_t h_echo, h_upper, h, t0, t_dead = -1, t;
+	__s64 h_echo, h_upper, h, t0, t_dead = -1, t;
 	pid_t sm, echo, upper, holder;
 	struct binder_cmds cmds = { .len = 0 };
 	bool dead_at_once, late = false;
 	struct conn c;
-	int32_t pid;
+	__s32 pid;
 	int ret;
 
 	/* the holder, orphaned when its parent is killed, comes to us */

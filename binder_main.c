@@ -11,7 +11,6 @@
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
-#include <linux/pagemap.h>
 #include <linux/pid_namespace.h>
 #include <linux/poll.h>
 #include <linux/sched.h>
@@ -353,8 +352,8 @@ unknown:
 /*
  * Read results are staged in a kernel buffer under context->lock and
  * copied to userspace once it is dropped, so a reader whose buffer faults
- * (userfaultfd, FUSE, swap) stalls only itself.  The user buffer is faulted
- * in before the lock is taken, so a bad one fails with -EFAULT before any
+ * (userfaultfd, FUSE, swap) stalls only itself.  Its first word is written
+ * before the lock is taken, so a bad buffer fails with -EFAULT before any
  * work is taken off a list.
  */
 #define BINDER_READ_STAGE	1024
@@ -465,11 +464,16 @@ static int binder_thread_read(struct binder_proc *proc,
 			return -ENOMEM;
 	}
 	rb.buf = thread->rbuf;
-	/* fault the buffer in now: a bad one loses no work */
-	rb.cap = min_t(size_t, size - *consumed, BINDER_READ_STAGE);
-	rb.cap -= fault_in_safe_writeable((const char __user *)ptr, rb.cap);
-	if (rb.cap < sizeof(u32))
+	/*
+	 * Touch the buffer now, as the first word of a read always was: a
+	 * bad one fails before any work is taken, and a faulting one (a
+	 * userfaultfd page) stalls its reader before the lock.  A buffer
+	 * that goes bad further on fails the copy after the lock (-EFAULT).
+	 */
+	if (*consumed > size || size - *consumed < sizeof(u32) ||
+	    put_user(BR_NOOP, (u32 __user *)ptr))
 		return -EFAULT;
+	rb.cap = min_t(size_t, size - *consumed, BINDER_READ_STAGE);
 	if (*consumed == 0)
 		binder_put_cmd(&rb, BR_NOOP);
 

@@ -452,7 +452,7 @@ static void mapper(unsigned int seed)
  * mappers' areas fill with buffers and go idle, the server unmaps its area
  * under the mappers' calls (or dies once they are done: a death under a
  * sender leaks a node upstream), the mappers unmap theirs or exit with it
- * mapped.
+ * mapped.  Ours only: the reference leaked a node here once.
  */
 TEST(drop_caches_vs_areas)
 {
@@ -463,6 +463,15 @@ TEST(drop_caches_vs_areas)
 	pid_t drop;
 	int status;
 
+	/*
+	 * Seen on the debug kernel's reference (CI of 318be03): a node left
+	 * live after the rounds, and every later test's count off by it.
+	 * The servers die with calls about (the round's own and the
+	 * mappers'): upstream's leak of a node whose owner dies under a
+	 * sender, timing-dependent.
+	 */
+	if (!binder_is_ours())
+		SKIP(return, UPSTREAM_NODE_LEAK);
 	ASSERT_EQ(0, binder_objects_snapshot(&base));
 	drop = fork();
 	ASSERT_LE(0, drop);

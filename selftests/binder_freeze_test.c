@@ -370,7 +370,8 @@ TEST(freeze_notification)
 	EXPECT_EQ(0, freeze_cmd(fd, BC_FREEZE_DONE, 0, cookie));
 	EXPECT_EQ(-EINVAL, freeze_cmd(fd, BC_FREEZE_DONE, 0, cookie));
 
-	ASSERT_EQ(0, freeze(fd, s.pid, true, 0));
+	/* the inspect call's buffer may not be freed yet: wait for it */
+	ASSERT_EQ(0, freeze(fd, s.pid, true, T));
 	EXPECT_EQ(1, read_frozen(&r, cookie, T));
 	/* not acked: the unfreeze waits for the ack */
 	ASSERT_EQ(0, freeze(fd, s.pid, false, 0));
@@ -507,8 +508,12 @@ TEST(freeze_notification_owner_exits)
 	ASSERT_EQ(0, freeze_cmd(e.fd, BC_CLEAR_FREEZE, h2, 2));
 	/* 3: queued, never read */
 	ASSERT_EQ(0, freeze_cmd(e.fd, BC_REQUEST_FREEZE, h3, 3));
-	/* and a change while all that is pending */
-	ASSERT_EQ(0, freeze(e.fd, e.s.pid, true, 0));
+	/*
+	 * and a change while all that is pending (waiting, if need be, for
+	 * the server to free the buffers of the inspect calls: it frees each
+	 * after its reply, which we may have read first; CI saw EAGAIN here)
+	 */
+	ASSERT_EQ(0, freeze(e.fd, e.s.pid, true, T));
 
 	munmap(e.map, BINDER_MAP_SIZE);
 	close(e.fd);

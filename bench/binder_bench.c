@@ -944,7 +944,12 @@ static void row_scale_pairs(void)
  * The stuck process: a reader whose read buffer, and a writer whose
  * transaction data (to the manager), lie on userfaultfd pages nobody
  * fills.  Its main thread reports the faults on stuck_pipe and fills the
- * pages once told to on release_pipe.
+ * pages once told to on release_pipe.  Page 0 is an ordinary page, pages
+ * 1 and 2 are the userfaultfd ones.  The reader sends a oneway call and
+ * reads its BR_TRANSACTION_COMPLETE into a buffer that starts 4 bytes
+ * before page 1: BR_NOOP fits on page 0, so the driver gets as far as
+ * writing the second return, onto the missing page (a driver that does
+ * that under a shared lock stalls everyone here).
  */
 static int stuck_pipe[2], release_pipe[2];
 static __u8 *stuck_pages;
@@ -953,10 +958,20 @@ static int stuck_fd;
 
 static void *stuck_reader(void *arg)
 {
+	struct binder_transaction_data tr = {
+		.target.handle = 0, .code = CODE_PING, .flags = TF_ONE_WAY,
+	};
+	__u8 w[sizeof(__u32) + sizeof(tr)];
+	__u32 cmd = BC_TRANSACTION;
 	struct binder_write_read bwr;
 
+	memcpy(w, &cmd, sizeof(cmd));
+	memcpy(w + sizeof(cmd), &tr, sizeof(tr));
 	memset(&bwr, 0, sizeof(bwr));
-	bwr.read_buffer = (binder_uintptr_t)(uintptr_t)stuck_pages;
+	bwr.write_buffer = (binder_uintptr_t)(uintptr_t)w;
+	bwr.write_size = sizeof(w);
+	bwr.read_buffer = (binder_uintptr_t)(uintptr_t)(stuck_pages +
+							 page_size - 4);
 	bwr.read_size = 256;
 	ioctl(stuck_fd, BINDER_WRITE_READ, &bwr);
 	return NULL;
@@ -966,8 +981,9 @@ static void *stuck_writer(void *arg)
 {
 	struct conn *c = conn_share(arg);
 
-	/* 64 bytes of payload on the second, missing page */
-	call(c, 0, CODE_PING, 0, stuck_pages + page_size, 64, NULL, 0, NULL, false);
+	/* 64 bytes of payload on the third, missing page */
+	call(c, 0, CODE_PING, 0, stuck_pages + 2 * page_size, 64, NULL, 0,
+	     NULL, false);
 	return NULL;
 }
 
@@ -986,12 +1002,13 @@ static void stuck_main(long unused)
 		note("isolation: userfaultfd: %s", strerror(errno));
 		_exit(20);
 	}
-	stuck_pages = mmap(NULL, 2 * page_size, PROT_READ | PROT_WRITE,
+	stuck_pages = mmap(NULL, 3 * page_size, PROT_READ | PROT_WRITE,
 			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (stuck_pages == MAP_FAILED)
 		die("mmap");
+	stuck_pages[0] = 1;	/* page 0 is there */
 	memset(&reg, 0, sizeof(reg));
-	reg.range.start = (uintptr_t)stuck_pages;
+	reg.range.start = (uintptr_t)(stuck_pages + page_size);
 	reg.range.len = 2 * page_size;
 	reg.mode = UFFDIO_REGISTER_MODE_MISSING;
 	if (ioctl(uffd, UFFDIO_REGISTER, &reg))
@@ -1024,7 +1041,8 @@ static void stuck_main(long unused)
 		_exit(22);
 	/* fill both pages: the reader reads on, the writer's call goes out */
 	struct uffdio_zeropage zp = {
-		.range = { .start = (uintptr_t)stuck_pages, .len = 2 * page_size },
+		.range = { .start = (uintptr_t)(stuck_pages + page_size),
+			   .len = 2 * page_size },
 	};
 	ioctl(uffd, UFFDIO_ZEROPAGE, &zp);
 	pthread_join(tw, NULL);

@@ -535,7 +535,7 @@ retry:
 				mutex_lock(&context->lock);
 				continue;
 			}
-			if (binder_apply_fd_fixups_clocked(t, &fdres)) {
+			if (binder_apply_fd_fixups_clocked(t, &fdres, need)) {
 				bool is_reply = !t->buffer->target_node;
 
 				binder_dequeue_work_clocked(w);

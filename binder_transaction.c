@@ -1665,6 +1665,7 @@ void binder_fd_unreserve(struct binder_fd_res *res)
  * binder_apply_fd_fixups_clocked() - install @t's files in the reader
  * @t:   a transaction the current thread is about to read
  * @res: fds reserved for it beforehand (binder_fd_reserve())
+ * @need: how many files @t carries (binder_txn_fd_count_clocked())
  *
  * Each file gets one of the reserved O_CLOEXEC fds, written into the
  * buffer where its object's fd was.  All or nothing.
@@ -1673,12 +1674,12 @@ void binder_fd_unreserve(struct binder_fd_res *res)
  * is installed).
  */
 int binder_apply_fd_fixups_clocked(struct binder_transaction *t,
-				   struct binder_fd_res *res)
+				   struct binder_fd_res *res, size_t need)
 {
 	struct binder_proc *proc = t->to_proc;
 	struct binder_txn_fd_fixup *fixup, *tmp;
 
-	if (res->n - res->used < binder_txn_fd_count_clocked(t))
+	if (res->n - res->used < need)
 		goto err;
 	/* lowest first, in object order, as when reserved one by one */
 	list_for_each_entry(fixup, &t->fd_fixups, entry) {

@@ -695,7 +695,7 @@ size_t binder_txn_fd_count_clocked(struct binder_transaction *t);
 void binder_fd_reserve(struct binder_fd_res *res, size_t want);
 void binder_fd_unreserve(struct binder_fd_res *res);
 int binder_apply_fd_fixups_clocked(struct binder_transaction *t,
-				   struct binder_fd_res *res);
+				   struct binder_fd_res *res, size_t need);
 void binder_fail_delivery_clocked(struct binder_transaction *t);
 void binder_proc_kill(struct binder_proc *proc);
 

@@ -13,6 +13,7 @@
 #include <linux/highmem.h>
 #include <linux/list_lru.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/overflow.h>
 #include <linux/rbtree.h>
 #include <linux/sched/mm.h>
@@ -23,6 +24,10 @@
 #include "binder_internal.h"
 
 /* Resident pages that no buffer uses, across all procs. */
+u32 binder_alloc_debug_mask = BINDER_ALLOC_DEBUG_USER_ERROR;
+module_param_named(alloc_debug_mask, binder_alloc_debug_mask, uint, 0644);
+MODULE_PARM_DESC(alloc_debug_mask, "BINDER_ALLOC_DEBUG_* bits of what the allocator logs");
+
 static struct list_lru binder_alloc_lru;
 static struct shrinker *binder_alloc_shrinker;
 
@@ -413,9 +418,9 @@ static bool binder_alloc_check_spam_alocked(struct binder_alloc *alloc,
 	/* more than 50 buffers or a quarter of the area from one sender */
 	if (count <= 50 && bytes <= alloc->area_size / 4)
 		return false;
-	binder_debug(BINDER_DEBUG_USER_ERROR,
-		     "%d: pid %d spamming oneway? %zd buffers allocated for a total size of %zd\n",
-		     alloc->pid, pid, count, bytes);
+	binder_alloc_debug(BINDER_ALLOC_DEBUG_USER_ERROR,
+			   "%d: pid %d spamming oneway? %zd buffers allocated for a total size of %zd\n",
+			   alloc->pid, pid, count, bytes);
 	if (alloc->oneway_spam_detected)
 		return false;
 	alloc->oneway_spam_detected = true;
@@ -468,9 +473,9 @@ struct binder_buffer *binder_alloc_new_buf(struct binder_alloc *alloc,
 	}
 	if (is_async &&
 	    alloc->free_async_space < size) {
-		binder_debug(BINDER_DEBUG_USER_ERROR,
-			     "%d: binder_alloc_buf size %zd failed, no async space left\n",
-			     alloc->pid, size);
+		binder_alloc_debug(BINDER_ALLOC_DEBUG_USER_ERROR,
+				   "%d: binder_alloc_buf size %zd failed, no async space left\n",
+				   alloc->pid, size);
 		ret = -ENOSPC;
 		goto err;
 	}
@@ -491,9 +496,9 @@ struct binder_buffer *binder_alloc_new_buf(struct binder_alloc *alloc,
 		n = n->rb_left;
 	}
 	if (!buffer) {
-		binder_debug(BINDER_DEBUG_USER_ERROR,
-			     "%d: binder_alloc_buf size %zd failed, no address space\n",
-			     alloc->pid, size);
+		binder_alloc_debug(BINDER_ALLOC_DEBUG_USER_ERROR,
+				   "%d: binder_alloc_buf size %zd failed, no address space\n",
+				   alloc->pid, size);
 		ret = -ENOSPC;
 		goto err;
 	}
@@ -528,8 +533,14 @@ struct binder_buffer *binder_alloc_new_buf(struct binder_alloc *alloc,
 	buffer->pid = pid;
 	buffer->owner = NULL;
 	buffer->target_node = NULL;
+	binder_alloc_debug(BINDER_ALLOC_DEBUG_BUFFER_ALLOC,
+			   "%d: binder_alloc_buf size %zd got buffer %pK size %zd\n",
+			   alloc->pid, size, buffer, bsize);
 	if (is_async) {
 		alloc->free_async_space -= size;
+		binder_alloc_debug(BINDER_ALLOC_DEBUG_BUFFER_ALLOC_ASYNC,
+				   "%d: binder_alloc_buf size %zd async free %zd\n",
+				   alloc->pid, size, alloc->free_async_space);
 		buffer->oneway_spam_suspect =
 			binder_alloc_check_spam_alocked(alloc, pid);
 	}
@@ -594,12 +605,19 @@ static void binder_alloc_free_buf_alocked(struct binder_alloc *alloc,
 	size_t size;
 
 	size = binder_buffer_size_alocked(alloc, buffer);
+	binder_alloc_debug(BINDER_ALLOC_DEBUG_BUFFER_ALLOC,
+			   "%d: binder_free_buf %pK size %zd\n",
+			   alloc->pid, buffer, size);
 	if (buffer->clear_on_free) {
 		binder_alloc_clear_alocked(alloc, buffer->user_data, size);
 		buffer->clear_on_free = false;
 	}
-	if (buffer->async)
+	if (buffer->async) {
 		alloc->free_async_space += size;
+		binder_alloc_debug(BINDER_ALLOC_DEBUG_BUFFER_ALLOC_ASYNC,
+				   "%d: binder_free_buf size %zd async free %zd\n",
+				   alloc->pid, size, alloc->free_async_space);
+	}
 	binder_pages_put_alocked(alloc, buffer->user_data,
 				 buffer->user_data + size);
 	rb_erase(&buffer->rb_node, &alloc->allocated_buffers);
@@ -839,10 +857,12 @@ void binder_alloc_print_pages(struct seq_file *m, struct binder_alloc *alloc)
 void binder_alloc_release(struct binder_alloc *alloc)
 {
 	struct binder_buffer *buffer, *tmp;
+	int buffers = 0, pages = 0;
 	size_t i;
 
 	mutex_lock(&alloc->mutex);
 	list_for_each_entry_safe(buffer, tmp, &alloc->buffers, entry) {
+		buffers += !buffer->free;
 		list_del(&buffer->entry);
 		binder_buffer_delete(buffer);
 	}
@@ -855,10 +875,14 @@ void binder_alloc_release(struct binder_alloc *alloc)
 			continue;
 		list_lru_del_obj(&binder_alloc_lru, &p->lru);
 		binder_page_free_alocked(alloc, p);
+		pages++;
 	}
 	kvfree(alloc->pages);
 	alloc->pages = NULL;
 	mutex_unlock(&alloc->mutex);
+	binder_alloc_debug(BINDER_ALLOC_DEBUG_OPEN_CLOSE,
+			   "%s: %d buffers %d, pages %d\n",
+			   __func__, alloc->pid, buffers, pages);
 
 	mmdrop(alloc->mm);
 	alloc->mm = NULL;

@@ -20,11 +20,31 @@
 #include <linux/list.h>
 #include <linux/mm_types.h>
 #include <linux/mutex.h>
+#include <linux/printk.h>
 #include <linux/rbtree.h>
 #include <linux/seq_file.h>
 #include <linux/types.h>
 
 struct binder_node;
+
+/*
+ * alloc_debug_mask (module parameter, as Debian's module has it): what the
+ * allocator logs, with upstream's bit values.
+ */
+enum {
+	BINDER_ALLOC_DEBUG_USER_ERROR		= 1U << 0,
+	BINDER_ALLOC_DEBUG_OPEN_CLOSE		= 1U << 1,
+	BINDER_ALLOC_DEBUG_BUFFER_ALLOC		= 1U << 2,
+	BINDER_ALLOC_DEBUG_BUFFER_ALLOC_ASYNC	= 1U << 3,
+};
+
+extern u32 binder_alloc_debug_mask;
+
+#define binder_alloc_debug(mask, fmt, ...)				\
+	do {								\
+		if (binder_alloc_debug_mask & (mask))			\
+			pr_info_ratelimited(fmt, ##__VA_ARGS__);	\
+	} while (0)
 
 /* Largest area a proc may map; larger mappings are clamped to this. */
 #define BINDER_ALLOC_MAX_AREA	SZ_4M

@@ -2,14 +2,17 @@
 /*
  * The device and its ioctl surface: open/close, devices=, BINDER_VERSION,
  * BINDER_SET_MAX_THREADS, BINDER_THREAD_EXIT, unknown ioctls, and
- * BINDER_WRITE_READ with bad pointers.  Conformance: passes on both lanes.
+ * BINDER_WRITE_READ with bad pointers, and the module parameters.
+ * Conformance: passes on both lanes.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 
 #include "kselftest_harness.h"
 #include "binder_lib.h"
@@ -213,6 +216,95 @@ TEST(debugfs_proc_entry)
 	EXPECT_NE(NULL, strstr(buf, want));
 	close(fd);
 	EXPECT_NE(0, access(path, F_OK));
+}
+
+#define PARAMS "/sys/module/binder_linux/parameters/"
+
+/* Every parameter of Debian's module, with its permissions. */
+TEST(module_parameters)
+{
+	static const struct { const char *name; mode_t mode; } p[] = {
+		{ "devices", 0444 },
+		{ "debug_mask", 0644 },
+		{ "alloc_debug_mask", 0644 },
+	};
+	char path[128];
+	struct stat st;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(p); i++) {
+		snprintf(path, sizeof(path), PARAMS "%s", p[i].name);
+		ASSERT_EQ(0, stat(path, &st)) TH_LOG("%s: %s", path, strerror(errno));
+		EXPECT_EQ(p[i].mode, st.st_mode & 07777) TH_LOG("%s", path);
+	}
+}
+
+static int write_param(const char *name, unsigned int v)
+{
+	char path[128], val[16];
+	int fd, n, ret = 0;
+
+	snprintf(path, sizeof(path), PARAMS "%s", name);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = snprintf(val, sizeof(val), "%u\n", v);
+	if (write(fd, val, n) != n)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+/*
+ * alloc_debug_mask's BUFFER_ALLOC bit (1 << 2) logs each buffer the
+ * allocator hands out and takes back, with the area owner's pid first, in
+ * upstream's words.
+ */
+TEST(alloc_debug_mask_logs_buffers)
+{
+	struct binder_server s = { .flags = BINDER_SERVER_CTX_MGR };
+	static const char * const fmt[3] = {
+		" %d: binder_alloc_buf size ",	/* the request, in the server */
+		" %d: binder_alloc_buf size ",	/* the reply, in ours */
+		" %d: binder_free_buf ",	/* the server frees the request */
+	};
+	char buf[32], needle[3][64];
+	struct binder_reader r;
+	struct binder_br br;
+	unsigned long orig;
+	int fd, kmsg[3], i;
+	void *map;
+
+	ASSERT_LT(0, binder_read_file(PARAMS "alloc_debug_mask", buf, sizeof(buf)));
+	orig = strtoul(buf, NULL, 0);
+	ASSERT_EQ(0, binder_server_start(&s));
+	fd = binder_open_mapped_dev(BINDER_DEV, 0, &map);
+	ASSERT_LE(0, fd);
+	binder_reader_init(&r, fd);
+	for (i = 0; i < 3; i++) {
+		kmsg[i] = binder_kmsg_open();
+		ASSERT_LE(0, kmsg[i]);
+	}
+
+	ASSERT_EQ(0, write_param("alloc_debug_mask", orig | 4));
+	ASSERT_EQ(BR_REPLY, binder_call(&r, 0, 1, "x", 1, &br));
+	ASSERT_EQ(0, write_param("alloc_debug_mask", orig));
+	ASSERT_EQ(0, binder_free_buffer(fd, br.txn.data.ptr.buffer));
+	ASSERT_LT(0, binder_read_file(PARAMS "alloc_debug_mask", buf, sizeof(buf)));
+	EXPECT_EQ(orig, strtoul(buf, NULL, 0));
+
+	snprintf(needle[0], sizeof(needle[0]), fmt[0], s.pid);
+	snprintf(needle[1], sizeof(needle[1]), fmt[1], getpid());
+	snprintf(needle[2], sizeof(needle[2]), fmt[2], s.pid);
+	for (i = 0; i < 3; i++) {
+		const char *want = needle[i];
+
+		EXPECT_LE(1, binder_kmsg_count(kmsg[i], &want, 1))
+			TH_LOG("no \"%s\" in the kernel log", want);
+		close(kmsg[i]);
+	}
+	binder_server_stop(&s);
+	close(fd);
 }
 
 TEST_HARNESS_MAIN

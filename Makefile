@@ -12,6 +12,8 @@
 #                    the reference (demo/run.sh); KVER= (default 6.1)
 # make shell         a shell in the VM with our module (DRIVER=reference for
 #                    Debian's), binder_demo and the selftests on $PATH
+# make dkms-check    dkms add + dkms build of this tree for Debian's 6.1 and
+#                    6.12 headers, in a scratch DKMS tree (CI runs it)
 # make clean
 
 # Default KDIR: the running kernel's build dir, else Debian's 6.1 test kernel.
@@ -52,8 +54,12 @@ demo:
 shell:
 	demo/run.sh --shell --kernel "$(or $(KVER),6.1)" --lanes "$(or $(DRIVER),ours)"
 
+dkms-check:
+	tools/dkms-check.sh
+
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	rm -rf build
 
-.PHONY: all check test test-ours test-reference test-debug bench demo shell clean
+.PHONY: all check test test-ours test-reference test-debug bench demo shell \
+	dkms-check clean

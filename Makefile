@@ -4,6 +4,7 @@
 # make check         sparse (C=2), W=1 and checkpatch --strict: all clean
 # make test          VM lane: ours + reference on Debian 6.1, 6.12 and debug 6.1
 # make test-ours / test-reference / test-debug   one part of it
+# make test-tools    host-side tests of tools/ (make test runs them first)
 #   KVER=6.1|6.12|debug picks one kernel for test, test-ours, test-reference
 # make bench         ours vs reference, speed/scale/memory (bench/run.sh):
 #   KVER= (default 6.1 6.12), RUNS= boots per driver (3), SMP= vCPUs (2),
@@ -32,8 +33,12 @@ binder_linux.ko: $(SRCS) Kbuild
 check:
 	tools/check.sh $(KDIR)
 
-test:
+test: test-tools
 	$(LANE) --kernels "$(KERNELS)" --lanes "ours reference"
+
+# host-side tests of the tools (binder-graph on captured states)
+test-tools:
+	tools/binder-graph/test.sh
 
 test-ours:
 	$(LANE) --kernels "$(or $(KVER),6.1 6.12)" --lanes ours
@@ -62,4 +67,4 @@ clean:
 	rm -rf build
 
 .PHONY: all check test test-ours test-reference test-debug bench demo shell \
-	dkms-check clean
+	dkms-check test-tools clean

@@ -520,6 +520,22 @@ static void show_proc(pid_t pid, const char *when, char *life, size_t size)
 	}
 }
 
+/*
+ * binder/state, each line as "@state TAG LINE": demo/run.sh keeps these
+ * out of the story, saves them and draws them with tools/binder-graph.
+ */
+static void dump_state(const char *tag)
+{
+	static char buf[65536];
+	char *line, *save = NULL;
+
+	if (binder_read_file(BINDER_DEBUGFS "/state", buf, sizeof(buf)) < 0)
+		return;
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		say("@state %s %s", tag, line);
+}
+
 static bool proc_listed(pid_t pid)
 {
 	char path[64];
@@ -643,6 +659,7 @@ static int story(const char *lane)
 	say("   \"upper\" forked pid %d: it holds the binder fd, does nothing",
 	    holder);
 	show_proc(upper, "before the kill", NULL, 0);
+	dump_state("before-kill");
 
 	t0 = binder_now_ms();
 	kill(upper, SIGKILL);
@@ -672,6 +689,7 @@ static int story(const char *lane)
 	say("3. After the kill: the service's proc in debugfs, then the holder exits");
 	show_proc(upper, "after the kill, the holder alive", life,
 		  sizeof(life));
+	dump_state("after-kill");
 	dead_at_once = strstr(life, "proc dead");
 	if (t_dead < 0) {
 		t_dead = holder_exits(&c, holder, t0);

@@ -137,6 +137,19 @@ if [ "$shell" = 1 ]; then
 fi
 
 REPORTS='Kernel panic|Oops|BUG:|WARNING:|general protection fault|Call Trace:'
+
+# The binder/state dumps of the story ("@state TAG LINE"): saved as
+# DIR/state-TAG.txt and drawn by tools/binder-graph as DIR/state-TAG.svg.
+graphs() { # DIR
+	local d=$1 tag
+	for tag in $(sed -n 's/^@state \([^ ]*\) .*/\1/p' "$d/story.log" | uniq); do
+		sed -n "s/^@state $tag //p" "$d/story.log" >"$d/state-$tag.txt"
+		if "$top/tools/binder-graph/binder-graph" "$d/state-$tag.txt" \
+			--title "$lane: $tag ($release)" -o "$d/state-$tag.svg"; then
+			echo "   binder graph, $tag: ${d#"$top"/}/state-$tag.svg"
+		fi
+	done
+}
 verdicts=()
 failures=0
 
@@ -162,10 +175,11 @@ for lane in $lanes; do
 		line=${line%$'\r'}
 		echo "$line" >>"$dir/story.log"
 		case $line in
-		'# demo '* | '# exit 0' | DEMO-DONE*) ;;
+		'# demo '* | '# exit 0' | DEMO-DONE* | '@state '*) ;;
 		*) echo "$line" ;;
 		esac
 	done
+	graphs "$dir"
 	secs=$(($(date +%s) - t0))
 	verdict=$(grep -E "^demo $lane: " "$dir/story.log" | tail -n1 || true)
 	if ! grep -q "^DEMO-DONE $lane" "$dir/story.log" ||

@@ -7,7 +7,7 @@ set -euo pipefail
 
 pkgs=(
 	build-essential kmod xz-utils cpio busybox-static qemu-system-x86
-	sparse dkms linux-source-6.1
+	sparse dkms graphviz python3 linux-source-6.1
 	linux-image-amd64 linux-headers-amd64
 	linux-image-6.12-amd64 linux-headers-6.12-amd64
 	flex bison bc libelf-dev libssl-dev

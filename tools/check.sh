@@ -46,11 +46,13 @@ if [ ! -x "$cp_dir/checkpatch.pl" ]; then
 		linux-source-6.1/scripts/const_structs.checkpatch
 fi
 files=$(cd "$top" && git ls-files --cached --others --exclude-standard '*.c' '*.h' 2>/dev/null || ls ./*.c ./*.h include/*.h selftests/*.c selftests/*.h)
-kfiles=$(echo "$files" | tr ' ' '\n' | grep -v '^selftests/' || true)
-ufiles=$(echo "$files" | tr ' ' '\n' | grep '^selftests/' || true)
+# userspace C: the selftests and the fuzzer (they use <stdint.h> types)
+user='^(selftests|tools/fuzz)/'
+kfiles=$(echo "$files" | tr ' ' '\n' | grep -vE "$user" || true)
+ufiles=$(echo "$files" | tr ' ' '\n' | grep -E "$user" || true)
 cp() { (cd "$top" && "$cp_dir/checkpatch.pl" --strict --no-tree --quiet --show-types \
 		--ignore FILE_PATH_CHANGES "$@"); }
-# The selftests are userspace C: they use <stdint.h> types, not u32/s64.
+# Userspace C uses <stdint.h> types, not u32/s64.
 if cp -f $kfiles && cp --ignore PREFER_KERNEL_TYPES -f $ufiles; then
 	echo "check: checkpatch --strict clean ($(echo "$files" | wc -w) files)"
 else

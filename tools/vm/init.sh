@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # /init of the test VM (busybox).  Loads the binder module of this lane,
-# runs every selftest, checks that all objects are gone and that rmmod
-# works, and powers off.  Results go to the second serial port (ttyS1) as
+# runs every selftest (or, with FUZZ_SECONDS set, the fuzzer), checks that
+# all objects are gone and that rmmod works, and powers off.  Results go to the second serial port (ttyS1) as
 # TAP, the kernel's console stays on ttyS0: the host reads both.
 /bin/busybox --install -s /bin
 export PATH=/bin
@@ -48,15 +48,26 @@ echo "binder-lane: insmod" >/dev/kmsg
 check insmod insmod /lane/binder_linux.ko devices=binder,hwbinder,vndbinder $MODARGS
 chmod 0666 /dev/binder /dev/hwbinder /dev/vndbinder 2>/dev/null
 
-for t in /tests/*_test; do
-	out "# selftest $(basename "$t")"
-	(cd /tmp && "$t") >&3 2>&1
-	out "# exit $(basename "$t") $?"
-done
+settle=10
+if [ -n "$FUZZ_SECONDS" ]; then
+	# tools/fuzz/binder_fuzz; its own watchdog reports a hang, this one
+	# stops a fuzzer that hangs itself
+	out "# selftest binder_fuzz"
+	(cd /tmp && timeout -s KILL $((FUZZ_SECONDS + 3 * FUZZ_WATCHDOG)) /tests/binder_fuzz \
+		-s "$FUZZ_SEED" -t "$FUZZ_SECONDS" -w "$FUZZ_WATCHDOG") >&3 2>&1
+	out "# exit binder_fuzz $?"
+	settle=60
+else
+	for t in /tests/*_test; do
+		out "# selftest $(basename "$t")"
+		(cd /tmp && "$t") >&3 2>&1
+		out "# exit $(basename "$t") $?"
+	done
+fi
 
 # Deferred teardown runs on a workqueue: give it a moment.
 objects_zero() {
-	for i in 1 2 3 4 5 6 7 8 9 10; do
+	for i in $(seq "$settle"); do
 		/lane/objects-zero.sh && return 0
 		sleep 1
 	done

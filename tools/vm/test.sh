@@ -11,9 +11,14 @@
 #
 #   test.sh [--kernels "6.1 6.12 debug"] [--lanes "ours reference"]
 #           [--tests GLOB] [--modargs "debug_mask=0x7ff"]
+#           [--fuzz SECONDS --seed SEED [--watchdog SECONDS]] [--out DIR]
 #
 # --tests runs only the selftest binaries matching GLOB (e.g. 'binder_race*');
 # --modargs adds insmod parameters (debugging one failure).
+# --fuzz runs tools/fuzz/binder_fuzz for SECONDS instead of the selftests,
+# with the same checks after it (tools/fuzz/run.sh, make fuzz); --watchdog
+# bounds how long its processes may take to finish after the end (120).
+# --out puts the logs in DIR/<kernel>/<lane>/ instead of build/.
 #
 # Logs: build/<kernel>/<lane>/{console,results}.log
 set -euo pipefail
@@ -26,6 +31,10 @@ kernels="6.1 6.12 debug"
 lanes="ours reference"
 tests='*_test'
 modargs=
+fuzz=
+seed=
+watchdog=120
+out=
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -33,7 +42,12 @@ while [ $# -gt 0 ]; do
 	--lanes) lanes=$2; shift 2 ;;
 	--tests) tests=$2; shift 2 ;;
 	--modargs) modargs=$2; shift 2 ;;
-	*) echo "usage: $0 [--kernels LIST] [--lanes LIST] [--tests GLOB] [--modargs ARGS]" >&2
+	--fuzz) fuzz=$2; shift 2 ;;
+	--seed) seed=$2; shift 2 ;;
+	--watchdog) watchdog=$2; shift 2 ;;
+	--out) out=$2; shift 2 ;;
+	*) echo "usage: $0 [--kernels LIST] [--lanes LIST] [--tests GLOB] [--modargs ARGS]" \
+		"[--fuzz SECONDS --seed SEED [--watchdog SECONDS]] [--out DIR]" >&2
 	   exit 2 ;;
 	esac
 done
@@ -74,6 +88,10 @@ build_kernel_parts() { # KERNEL: our module and the selftests for it
 	mkdir -p "$build/$k/uapi/linux/android"
 	sed -E 's/(^|[^a-zA-Z0-9_])__packed([^a-zA-Z0-9_]|$)/\1__attribute__((packed))\2/g' \
 		"$uapi/linux/android/binder.h" >"$build/$k/uapi/linux/android/binder.h"
+	if [ -n "$fuzz" ]; then
+		make -s -C "$top/tools/fuzz" UAPI="$build/$k/uapi" OUT="$build/$k/fuzz" >&2
+		return
+	fi
 	make -s -C "$top/selftests" UAPI="$build/$k/uapi" HARNESS="$HARNESS" \
 		OUT="$build/$k/selftests" >&2
 }
@@ -87,7 +105,7 @@ total_skip=0
 summary=()
 
 run_lane() { # KERNEL LANE
-	local k=$1 lane=$2 dir=$build/$1/$2 image refmod mem=1024 limit=600
+	local k=$1 lane=$2 dir=${out:-$build}/$1/$2 image refmod mem=1024 limit=600
 	local root=$dir/root pass fail skip status=ok rc=0 attempt
 
 	image=$("$vm/kernel.sh" "$k" image)
@@ -97,9 +115,15 @@ run_lane() { # KERNEL LANE
 	cp /bin/busybox "$root/bin/busybox"
 	cp "$vm/init.sh" "$root/init"
 	cp "$vm/objects-zero.sh" "$root/lane/"
-	# shellcheck disable=SC2086 # $tests is a glob
-	cp "$build/$k/selftests/"$tests "$root/tests/"
-	printf 'LANE=%s\nMODARGS="%s"\n' "$lane" "$modargs" >"$root/lane/env"
+	if [ -n "$fuzz" ]; then
+		cp "$build/$k/fuzz/binder_fuzz" "$root/tests/"
+		printf 'FUZZ_SECONDS=%s\nFUZZ_SEED=%s\nFUZZ_WATCHDOG=%s\n' \
+			"$fuzz" "$seed" "$watchdog" >"$root/lane/env"
+	else
+		# shellcheck disable=SC2086 # $tests is a glob
+		cp "$build/$k/selftests/"$tests "$root/tests/"
+	fi
+	printf 'LANE=%s\nMODARGS="%s"\n' "$lane" "$modargs" >>"$root/lane/env"
 	case $lane in
 	ours)
 		cp "$build/$k/module/binder_linux.ko" "$root/lane/" ;;
@@ -118,6 +142,8 @@ run_lane() { # KERNEL LANE
 	local cmdline="console=ttyS0 panic=-1 oops=panic hung_task_panic=0"
 	[ "$k" = debug ] || cmdline="$cmdline init_on_free=1 slub_debug=FZP"
 	[ "$k" = debug ] && { mem=2048; limit=1500; }
+	# the fuzz: its time, its watchdog twice over, the checks after it
+	[ -n "$fuzz" ] && limit=$((300 + fuzz + 3 * watchdog))
 	for attempt in 1 2; do
 		log "booting $k/$lane"
 		rc=0
@@ -175,6 +201,10 @@ run_lane() { # KERNEL LANE
 		"$k" "$lane" "$pass" "$fail" "$skip" "$status")")
 }
 
+if [ -n "$fuzz" ]; then
+	case $fuzz$seed in *[!0-9]*) echo "lane: --fuzz and --seed take numbers" >&2; exit 2 ;; esac
+	[ -n "$seed" ] || { echo "lane: --fuzz needs --seed" >&2; exit 2; }
+fi
 HARNESS=$(harness)
 for k in $kernels; do
 	log "building for $k"

@@ -15,6 +15,9 @@
 #                    Debian's), binder_demo and the selftests on $PATH
 # make dkms-check    dkms add + dkms build of this tree for Debian's 6.1 and
 #                    6.12 headers, in a scratch DKMS tree (CI runs it)
+# make fuzz          tools/fuzz/binder_fuzz in the VM (tools/fuzz/run.sh):
+#   SECONDS= (60), SEED= (random, printed), KVER= (default debug),
+#   LANES= (default "ours reference"); non-zero exit on any finding
 # make clean
 
 # Default KDIR: the running kernel's build dir, else Debian's 6.1 test kernel.
@@ -56,6 +59,10 @@ bench:
 demo:
 	demo/run.sh --kernel "$(or $(KVER),6.1)"
 
+fuzz:
+	tools/fuzz/run.sh --seconds "$(or $(SECONDS),60)" $(if $(SEED),--seed "$(SEED)") \
+		--kernels "$(or $(KVER),debug)" --lanes "$(or $(LANES),ours reference)"
+
 shell:
 	demo/run.sh --shell --kernel "$(or $(KVER),6.1)" --lanes "$(or $(DRIVER),ours)"
 
@@ -66,5 +73,5 @@ clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	rm -rf build
 
-.PHONY: all check test test-ours test-reference test-debug bench demo shell \
+.PHONY: all check test test-ours test-reference test-debug bench demo fuzz shell \
 	dkms-check test-tools clean

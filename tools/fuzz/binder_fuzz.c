@@ -254,6 +254,7 @@ struct fz_dev {
 	uint8_t *map;
 	size_t map_size;
 	bool mapped;		/* the whole mapping is there to read */
+	unsigned int map_gen;	/* changes with the mapping (map_lock) */
 	uint32_t handle[HANDLES];
 	uint8_t strong[HANDLES], weak[HANDLES];	/* counts we took */
 	int nhandles;
@@ -281,6 +282,7 @@ struct fz_proc {
 };
 
 static struct fz_proc P;
+static __thread int cur_op = -1;	/* the op this thread is in, for a crash */
 static uint64_t fz_nodes[NODES];	/* our nodes are these addresses */
 
 static binder_uintptr_t node_ptr(int i)
@@ -308,6 +310,7 @@ struct fz_thread {
 	bool has_timer;
 	int pend[2];		/* incoming sync calls not replied, per dev */
 	bool spawn;		/* the driver asked for a looper (BR_SPAWN_LOOPER) */
+	unsigned int read_gen;	/* map_gen when the returns being parsed were read */
 	struct wbuf w;		/* the command being built */
 	struct wbuf resp;	/* what the returns ask for (frees, dones, replies) */
 	uint8_t rbuf[RBUF_SIZE];
@@ -836,7 +839,8 @@ static void take_objects(struct fz_thread *t, struct fz_dev *d,
 	uint64_t i, n = tr->offsets_size / sizeof(binder_size_t);
 
 	pthread_rwlock_rdlock(&P.map_lock);
-	if (!d->mapped)
+	/* a buffer of a mapping since replaced is not ours to look at */
+	if (!d->mapped || d->map_gen != t->read_gen)
 		goto out;
 	if (!in_map(d, buf, tr->data_size) ||
 	    !in_map(d, tr->data.ptr.offsets, tr->offsets_size)) {
@@ -963,18 +967,18 @@ static void on_transaction(struct fz_thread *t, struct fz_dev *d,
 	bool replied = false;
 
 	take_objects(t, d, tr);
+	t->w.len = 0;
+	if (sync)
+		replied = sm_serve(t, d, tr);	/* reads the request: before its free */
 	/* the request's buffer first, then the reply, as libbinder does */
 	if (chance(r, 92))
 		put_ptr(&t->resp, BC_FREE_BUFFER, tr->data.ptr.buffer);
 	else
 		hold_buffer(d, tr->data.ptr.buffer);
-	/* the reply points at t->data: send it before anything rebuilds that */
 	flush(t, d->fd, &t->resp);
 	if (sync) {
-		t->w.len = 0;
-		if (sm_serve(t, d, tr)) {
-			replied = true;
-		} else if (chance(r, 90)) {
+		/* the reply points at t->data: sent before anything rebuilds that */
+		if (!replied && chance(r, 90)) {
 			reply_random(t, d);
 			replied = true;
 		}
@@ -1113,6 +1117,7 @@ static bool pump(struct fz_thread *t, struct fz_dev *d, int wait_ms, bool want,
 			break;
 		if (chance(&t->rng, 5))
 			rlen = below(&t->rng, 64);
+		t->read_gen = __atomic_load_n(&d->map_gen, __ATOMIC_RELAXED);
 		ret = fz_wr(t, d->fd, NULL, 0, t->rbuf, rlen, &bwr);
 		if (ret < 0 && errno != EAGAIN && errno != EINTR)
 			break;
@@ -1356,6 +1361,7 @@ static void op_read_odd(struct fz_thread *t, struct fz_dev *d)
 	struct rng *r = &t->rng;
 	struct binder_write_read bwr;
 	size_t rlen = chance(r, 50) ? below(r, 16) : below(r, sizeof(t->rbuf));
+	binder_size_t start;
 
 	memset(&bwr, 0, sizeof(bwr));
 	bwr.read_buffer = (binder_uintptr_t)(uintptr_t)bad_ptr(r, t->rbuf);
@@ -1369,11 +1375,15 @@ static void op_read_odd(struct fz_thread *t, struct fz_dev *d)
 		bwr.write_size = interesting(r);
 		bwr.write_consumed = interesting(r);
 	}
+	/* the driver writes at read_buffer + read_consumed */
+	start = bwr.read_consumed;
+	t->read_gen = __atomic_load_n(&d->map_gen, __ATOMIC_RELAXED);
 	thread_timer_arm(t, 50 + below(r, 200));
 	if (fz_ioctl(d->fd, BINDER_WRITE_READ, chance(r, 10) ? bad_ptr(r, &bwr) : &bwr) == 0 &&
 	    bwr.read_buffer == (binder_uintptr_t)(uintptr_t)t->rbuf &&
-	    bwr.read_consumed <= sizeof(t->rbuf) && rlen <= sizeof(t->rbuf))
-		parse_returns(t, d, t->rbuf, bwr.read_consumed, false);
+	    start <= bwr.read_consumed && bwr.read_consumed <= sizeof(t->rbuf) &&
+	    bwr.read_size <= sizeof(t->rbuf))
+		parse_returns(t, d, t->rbuf + start, bwr.read_consumed - start, false);
 	thread_timer_arm(t, 0);
 	flush(t, d->fd, &t->resp);
 }
@@ -1580,6 +1590,7 @@ static void op_mmap(struct fz_thread *t, struct fz_dev *d)
 	void *m;
 
 	pthread_rwlock_wrlock(&P.map_lock);
+	__atomic_fetch_add(&d->map_gen, 1, __ATOMIC_RELAXED);
 	switch (below(r, 6)) {
 	case 0:
 		if (d->map && munmap(d->map, d->map_size) == 0) {
@@ -1646,6 +1657,7 @@ static void op_reopen(struct fz_thread *t, struct fz_dev *d)
 
 	pthread_rwlock_wrlock(&P.map_lock);
 	pthread_mutex_lock(&P.lock);
+	__atomic_fetch_add(&d->map_gen, 1, __ATOMIC_RELAXED);
 	old = d->fd;
 	if (d->map && chance(&t->rng, 70))
 		munmap(d->map, d->map_size);
@@ -1921,6 +1933,7 @@ static void run_op(struct fz_thread *t, int op)
 {
 	struct fz_dev *d = pick_dev(t);
 
+	cur_op = op;
 	stat_inc(&sh->ops[op]);
 	switch (op) {
 	case OP_CALL:
@@ -2025,6 +2038,22 @@ static void run_op(struct fz_thread *t, int op)
 	}
 }
 
+/* A worker's own crash: say where, then die of it (the supervisor counts it) */
+static void on_fault(int sig, siginfo_t *si, void *uc)
+{
+	char msg[200];
+	int n;
+
+	(void)uc;
+	n = snprintf(msg, sizeof(msg),
+		     "# worker slot %d gen %d: signal %d at %p during %s (seed %llu)\n",
+		     P.slot, P.gen, sig, si->si_addr, cur_op >= 0 ? op_names[cur_op] : "a pump",
+		     (unsigned long long)sh->seed);
+	if (write(STDOUT_FILENO, msg, n) < 0)
+		n = 0;
+	raise(sig);	/* SA_RESETHAND: the default action now */
+}
+
 struct thread_arg {
 	bool extra, looper;
 	int idx;
@@ -2049,6 +2078,7 @@ static void *thread_main(void *p)
 	}
 	while (!stopping() && (limit < 0 || ops++ < limit)) {
 		run_op(t, pick_op(&t->rng));
+		cur_op = -1;
 		pump(t, pick_dev(t), below(&t->rng, 10), false, false);
 	}
 	if (chance(&t->rng, 50)) {
@@ -2132,12 +2162,18 @@ static void worker_main(int slot)
 	struct fz_thread *t = calloc(1, sizeof(*t));
 	struct flat_binder_object mgr;
 	struct rng *r;
+	struct sigaction sa;
 	int i, nthreads;
 	int64_t kick;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (!t)
 		_exit(2);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_fault;
+	sa.sa_flags = SA_SIGINFO | SA_RESETHAND;
+	sigaction(SIGSEGV, &sa, NULL);
+	sigaction(SIGBUS, &sa, NULL);
 	memset(&P, 0, sizeof(P));
 	P.slot = slot;
 	P.gen = s->gen;

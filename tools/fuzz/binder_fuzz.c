@@ -448,7 +448,7 @@ static void suspect(const char *fmt, ...)
 	va_list ap;
 
 	stat_inc(&sh->anomalies);
-	if (__atomic_fetch_add(&anomaly_printed, 1, __ATOMIC_RELAXED) >= 5)
+	if (__atomic_fetch_add(&anomaly_printed, 1, __ATOMIC_RELAXED) >= 10)
 		return;
 	printf("# anomaly (seed %llu slot %d gen %d): ",
 	       (unsigned long long)sh->seed, P.slot, P.gen);
@@ -844,11 +844,17 @@ static void take_objects(struct fz_thread *t, struct fz_dev *d,
 		goto out;
 	if (!in_map(d, buf, tr->data_size) ||
 	    !in_map(d, tr->data.ptr.offsets, tr->offsets_size)) {
-		if (tr->data_size || tr->offsets_size)
-			suspect("buffer %#llx+%llu offsets %#llx+%llu outside mapping %p+%zu",
-				(unsigned long long)buf, (unsigned long long)tr->data_size,
-				(unsigned long long)tr->data.ptr.offsets,
-				(unsigned long long)tr->offsets_size, d->map, d->map_size);
+		const struct fz_dev *o = &P.dev[P.ndev - 1 - (d - P.dev)];
+
+		if (!tr->data_size && !tr->offsets_size)
+			goto out;
+		suspect("buffer %#llx+%llu offsets %#llx+%llu outside mapping %p+%zu",
+			(unsigned long long)buf, (unsigned long long)tr->data_size,
+			(unsigned long long)tr->data.ptr.offsets,
+			(unsigned long long)tr->offsets_size, d->map, d->map_size);
+		suspect("  read from %s fd %d; other: %s %p+%zu fd %d%s", devs[d->dev], d->fd,
+			o == d ? "none" : devs[o->dev], o->map, o->map_size, o->fd,
+			o != d && in_map(o, buf, tr->data_size) ? ", the buffer is in it" : "");
 		goto out;
 	}
 	for (i = 0; i < n; i++) {

@@ -43,6 +43,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <ucontext.h>
 
 #include "binder_lib.h"
 
@@ -2050,11 +2051,11 @@ static void on_fault(int sig, siginfo_t *si, void *uc)
 	char msg[200];
 	int n;
 
-	(void)uc;
 	n = snprintf(msg, sizeof(msg),
-		     "# worker slot %d gen %d: signal %d at %p during %s (seed %llu)\n",
-		     P.slot, P.gen, sig, si->si_addr, cur_op >= 0 ? op_names[cur_op] : "a pump",
-		     (unsigned long long)sh->seed);
+		     "# worker slot %d gen %d: signal %d at %p ip %#llx during %s (seed %llu)\n",
+		     P.slot, P.gen, sig, si->si_addr,
+		     (unsigned long long)((ucontext_t *)uc)->uc_mcontext.gregs[REG_RIP],
+		     cur_op >= 0 ? op_names[cur_op] : "a pump", (unsigned long long)sh->seed);
 	if (write(STDOUT_FILENO, msg, n) < 0)
 		n = 0;
 	raise(sig);	/* SA_RESETHAND: the default action now */

@@ -616,13 +616,16 @@ static void add_fda(struct fz_thread *t, struct binder_fd_array_object *o,
 	o->parent_offset = 0;
 	if (room > n && chance(r, 50))
 		o->parent_offset = below(r, room - n + 1) * 4;
+	/* the fds go into the parent's buffer when it is ours (not a bad pointer) */
 	if (nptr) {
-		uint32_t *fds = (uint32_t *)(uintptr_t)(ptr_buf[p] + o->parent_offset);
-		uint8_t *lo = t->sg, *hi = t->sg + sizeof(t->sg);
+		uint64_t at = ptr_buf[p] - (uintptr_t)t->sg + o->parent_offset;
 
-		for (i = 0; i < n; i++)
-			if ((uint8_t *)&fds[i] >= lo && (uint8_t *)&fds[i + 1] <= hi)
-				fds[i] = pick_fd(t);
+		for (i = 0; i < n && at <= sizeof(t->sg) - sizeof(uint32_t); i++) {
+			uint32_t fd = pick_fd(t);
+
+			memcpy(t->sg + at, &fd, sizeof(fd));
+			at += sizeof(fd);
+		}
 	}
 	if (chance(r, 8))
 		o->num_fds = interesting(r);

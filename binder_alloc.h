@@ -40,11 +40,15 @@ enum {
 
 extern u32 binder_alloc_debug_mask;
 
-#define binder_alloc_debug(mask, fmt, ...)				\
+/* Log (rate-limited) when any of @bits is set in the mask @mask_var */
+#define binder_log_masked(mask_var, bits, fmt, ...)			\
 	do {								\
-		if (binder_alloc_debug_mask & (mask))			\
+		if ((mask_var) & (bits))				\
 			pr_info_ratelimited(fmt, ##__VA_ARGS__);	\
 	} while (0)
+
+#define binder_alloc_debug(bits, fmt, ...)				\
+	binder_log_masked(binder_alloc_debug_mask, bits, fmt, ##__VA_ARGS__)
 
 /* Largest area a proc may map; larger mappings are clamped to this. */
 #define BINDER_ALLOC_MAX_AREA	SZ_4M

@@ -102,10 +102,7 @@ enum {
 extern u32 binder_debug_mask;
 
 #define binder_debug(mask, fmt, ...)					\
-	do {								\
-		if (binder_debug_mask & (mask))				\
-			pr_info_ratelimited(fmt, ##__VA_ARGS__);	\
-	} while (0)
+	binder_log_masked(binder_debug_mask, mask, fmt, ##__VA_ARGS__)
 
 #define binder_user_error(fmt, ...)					\
 	binder_debug(BINDER_DEBUG_USER_ERROR, fmt, ##__VA_ARGS__)

@@ -11,8 +11,10 @@
  * transactions to the proc are outstanding or its threads are in calls,
  * after waiting up to timeout_ms for the outstanding ones to be done.
  *
- * Procs are found by pid on every device, as upstream does.  A proc's
- * freeze state is guarded by its context->lock.
+ * Procs are found by pid on every device, as upstream does, but the pid
+ * is the one the caller sees in its own PID namespace (upstream compares
+ * global pids, so a container froze whatever host process had that
+ * number).  A proc's freeze state is guarded by its context->lock.
  *
  * A freeze notification is asked for on a ref; it reports the state of
  * the node's owner at once and at every change.  One is delivered at a
@@ -22,6 +24,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/jiffies.h>
+#include <linux/pid_namespace.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -248,7 +251,22 @@ int binder_freeze_done_clocked(struct binder_proc *proc,
 /* ---- the ioctls ---- */
 
 /*
- * Pin every proc opened by @pid.  The array is allocated with
+ * Does @proc belong to the process the caller knows as @nr?  The pid is
+ * read in the caller's PID namespace (a container's BINDER_FREEZE names
+ * its own processes); from the initial namespace this is upstream's
+ * comparison of global pids, which also finds a dead owner's proc that a
+ * holder keeps open.
+ */
+static bool binder_proc_is_pid(struct binder_proc *proc, pid_t nr,
+			       struct pid_namespace *ns)
+{
+	if (ns == &init_pid_ns)
+		return proc->pid == nr;
+	return nr > 0 && task_tgid_nr_ns(proc->tsk, ns) == nr;
+}
+
+/*
+ * Pin every proc opened by @pid (in the caller's PID namespace).  The array is allocated with
  * binder_procs_lock dropped (a global lock: no reclaim under it), and the
  * procs counted again once it is taken back.
  * Return: how many (*procs to unpin and free), 0 when there is none, or
@@ -256,6 +274,7 @@ int binder_freeze_done_clocked(struct binder_proc *proc,
  */
 static int binder_pin_procs_of_pid(pid_t pid, struct binder_proc ***procs)
 {
+	struct pid_namespace *ns = task_active_pid_ns(current);
 	struct binder_proc *proc, **found = NULL;
 	int n, cap = 0;
 
@@ -263,7 +282,7 @@ static int binder_pin_procs_of_pid(pid_t pid, struct binder_proc ***procs)
 		mutex_lock(&binder_procs_lock);
 		n = 0;
 		list_for_each_entry(proc, &binder_procs, proc_node)
-			n += proc->pid == pid;
+			n += binder_proc_is_pid(proc, pid, ns);
 		if (n <= cap)
 			break;
 		mutex_unlock(&binder_procs_lock);
@@ -275,7 +294,7 @@ static int binder_pin_procs_of_pid(pid_t pid, struct binder_proc ***procs)
 	}
 	n = 0;
 	list_for_each_entry(proc, &binder_procs, proc_node)
-		if (proc->pid == pid)
+		if (binder_proc_is_pid(proc, pid, ns))
 			found[n++] = binder_proc_get(proc);
 	mutex_unlock(&binder_procs_lock);
 	if (!n)
@@ -359,6 +378,7 @@ int binder_ioctl_freeze(void __user *ubuf)
  */
 int binder_ioctl_frozen_info(void __user *ubuf)
 {
+	struct pid_namespace *ns = task_active_pid_ns(current);
 	struct binder_frozen_status_info info;
 	struct binder_proc *proc;
 	bool found = false;
@@ -369,7 +389,7 @@ int binder_ioctl_frozen_info(void __user *ubuf)
 	info.async_recv = 0;
 	mutex_lock(&binder_procs_lock);
 	list_for_each_entry(proc, &binder_procs, proc_node) {
-		if (proc->pid != info.pid)
+		if (!binder_proc_is_pid(proc, info.pid, ns))
 			continue;
 		found = true;
 		mutex_lock(&proc->context->lock);

@@ -16,6 +16,7 @@
 #include <linux/seq_file.h>
 
 #include "binder_internal.h"
+#include "binder_log.h"
 
 static struct dentry *binder_debugfs_root;
 static struct dentry *binder_debugfs_procs;
@@ -331,6 +332,8 @@ static int objects_show(struct seq_file *m, void *unused)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(objects);
+DEFINE_SHOW_ATTRIBUTE(binder_txn_log);
+DEFINE_SHOW_ATTRIBUTE(binder_failed_txn_log);
 
 static int proc_show(struct seq_file *m, void *unused)
 {
@@ -424,6 +427,11 @@ int binder_debugfs_init(void)
 			    &transactions_fops);
 	debugfs_create_file("objects", 0444, binder_debugfs_root, NULL,
 			    &objects_fops);
+	debugfs_create_file("transaction_log", 0444, binder_debugfs_root, NULL,
+			    &binder_txn_log_fops);
+	debugfs_create_file("failed_transaction_log", 0444,
+			    binder_debugfs_root, NULL,
+			    &binder_failed_txn_log_fops);
 #ifdef BINDER_ALLOC_SELFTEST
 	debugfs_create_file("alloc_selftest", 0200, binder_debugfs_root, NULL,
 			    &alloc_selftest_fops);

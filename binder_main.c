@@ -21,6 +21,7 @@
 #include <linux/uaccess.h>
 
 #include "binder_internal.h"
+#include "binder_log.h"
 
 static char *devices = "binder";
 module_param(devices, charp, 0444);
@@ -1099,11 +1100,17 @@ static int __init binder_init(void)
 	if (ret)
 		goto err_proc;
 
-	ret = binder_devices_create();
+	ret = binder_netlink_init();
 	if (ret)
 		goto err_debugfs;
+
+	ret = binder_devices_create();
+	if (ret)
+		goto err_netlink;
 	return 0;
 
+err_netlink:
+	binder_netlink_exit();
 err_debugfs:
 	binder_debugfs_exit();
 err_proc:
@@ -1118,6 +1125,7 @@ static void __exit binder_exit(void)
 	/* debugfs readers walk the devices: remove it first */
 	binder_debugfs_exit();
 	binder_devices_destroy();
+	binder_netlink_exit();
 	binder_proc_exit();
 	binder_alloc_module_exit();
 }

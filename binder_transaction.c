@@ -18,6 +18,7 @@
 
 #include <linux/cred.h>
 #include <linux/fdtable.h>
+#include <linux/ktime.h>
 #include <linux/file.h>
 #include <linux/pid_namespace.h>
 #include <linux/sched.h>
@@ -27,6 +28,7 @@
 #include <linux/uaccess.h>
 
 #include "binder_internal.h"
+#include "binder_log.h"
 
 static struct binder_transaction *binder_transaction_new(void)
 {
@@ -1294,6 +1296,38 @@ static int binder_send_call_target_clocked(struct binder_proc *proc,
 	return 0;
 }
 
+/* What the logs keep of a transaction: what the sender asked for */
+static void binder_txn_record_start(struct binder_txn_record *rec,
+				    struct binder_proc *proc,
+				    struct binder_thread *thread,
+				    const struct binder_transaction_data *tr,
+				    int debug_id, bool reply)
+{
+	memset(rec, 0, sizeof(*rec));
+	rec->start_ns = ktime_get_ns();
+	rec->debug_id = debug_id;
+	rec->call_type = reply ? BINDER_TXN_REPLY :
+			 tr->flags & TF_ONE_WAY ? BINDER_TXN_ASYNC :
+			 BINDER_TXN_CALL;
+	rec->from_proc = proc->pid;
+	rec->from_thread = thread->pid;
+	rec->target_handle = tr->target.handle;
+	rec->data_size = tr->data_size;
+	rec->offsets_size = tr->offsets_size;
+	rec->flags = tr->flags;
+	rec->code = tr->code;
+	strscpy(rec->context, proc->device->name, sizeof(rec->context));
+}
+
+/* ... and where it went, read while the target is still pinned */
+static void binder_txn_record_target(struct binder_txn_record *rec,
+				     const struct binder_send *s)
+{
+	rec->to_proc = s->target_proc ? s->target_proc->pid : 0;
+	rec->to_thread = s->target_thread ? s->target_thread->pid : 0;
+	rec->to_node = s->target_node ? s->target_node->debug_id : 0;
+}
+
 /**
  * binder_transaction() - BC_TRANSACTION(_SG) or BC_REPLY(_SG)
  * @proc:         the sender's proc
@@ -1320,6 +1354,7 @@ int binder_transaction(struct binder_proc *proc, struct binder_thread *thread,
 	struct binder_transaction *t;
 	struct binder_work *tcomplete;
 	size_t done = 0, checked = 0;
+	struct binder_txn_record *rec = &thread->log_rec;
 	struct binder_spare sp;
 	char *secctx = NULL;
 	u32 secctx_sz = 0;
@@ -1332,6 +1367,7 @@ int binder_transaction(struct binder_proc *proc, struct binder_thread *thread,
 	tcomplete = binder_tcomplete_new();
 	debug_id = t ? t->debug_id : 0;
 	binder_spare_init(&sp);
+	binder_txn_record_start(rec, proc, thread, tr, debug_id, reply);
 
 	mutex_lock(&context->lock);
 	binder_set_extended_error(&thread->ee, debug_id, BR_OK, 0);
@@ -1542,8 +1578,10 @@ int binder_transaction(struct binder_proc *proc, struct binder_thread *thread,
 		     s.target_thread ? s.target_thread->pid : 0,
 		     s.target_node ? s.target_node->debug_id : 0,
 		     (u64)tr->data_size, (u64)tr->offsets_size);
+	binder_txn_record_target(rec, &s);
 	binder_send_unpin_clocked(&s);
 	mutex_unlock(&context->lock);
+	binder_txn_log_sent(rec);
 	binder_spare_drain(&sp);
 	if (secctx)
 		security_release_secctx(secctx, secctx_sz);
@@ -1564,6 +1602,10 @@ err:
 		     proc->pid, thread->pid, reply ? "reply" : "call",
 		     s.target_proc ? s.target_proc->pid : 0, s.why, tr->code,
 		     (u64)tr->data_size, (u64)tr->offsets_size);
+	binder_txn_record_target(rec, &s);
+	rec->return_error = s.return_error;
+	rec->return_error_param = s.param;
+	rec->why = s.why;
 	/* the last pin of a torn-down target frees it: nothing after this */
 	binder_send_unpin_clocked(&s);
 	if (t)
@@ -1591,6 +1633,7 @@ err:
 						   &thread->return_error.work);
 	}
 	mutex_unlock(&context->lock);
+	binder_txn_log_failed(rec);
 	binder_spare_drain(&sp);
 	if (secctx)
 		security_release_secctx(secctx, secctx_sz);

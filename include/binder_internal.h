@@ -79,6 +79,7 @@
 
 #include "binder_compat.h"
 #include "../binder_alloc.h"
+#include "binder_log.h"
 
 /* debug_mask bits, numbered as upstream's so existing recipes keep working */
 enum {
@@ -426,6 +427,9 @@ struct binder_txn_fd_fixup {
  * @wait:         where the thread sleeps in read and poll
  * @rbuf:         where its reads are staged before the copy to userspace;
  *                allocated at its first read, used by the thread only
+ * @log_rec:      what the transaction logs keep of the transaction the
+ *                thread is sending; used by the thread only (a thread
+ *                sends one at a time)
  * @released:     left the proc (BINDER_THREAD_EXIT or its proc died); set
  *                once under context->lock, read without it by the
  *                thread's own ioctls (READ_ONCE)
@@ -453,6 +457,7 @@ struct binder_thread {
 	struct binder_extended_error ee;
 	wait_queue_head_t wait;
 	u8 *rbuf;
+	struct binder_txn_record log_rec;
 	bool released;
 	struct rcu_head rcu;
 };

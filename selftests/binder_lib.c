@@ -1447,3 +1447,188 @@ int binder_drain_returns(struct binder_reader *r, const uint32_t *ok,
 		binder_handle_unwanted(r, &br);
 	}
 }
+
+/* Failure reports over generic netlink */
+
+#include <sys/socket.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+
+enum {
+	NL_A_ERROR = 1, NL_A_CONTEXT, NL_A_FROM_PID, NL_A_FROM_TID,
+	NL_A_TO_PID, NL_A_TO_TID, NL_A_IS_REPLY, NL_A_FLAGS, NL_A_CODE,
+	NL_A_DATA_SIZE,
+};
+
+#define NL_CMD_REPORT	1
+
+static bool nla_ok_(const struct nlattr *a, int len)
+{
+	return len >= (int)sizeof(*a) && a->nla_len >= sizeof(*a) &&
+	       a->nla_len <= len;
+}
+
+static struct nlattr *nla_next_(const struct nlattr *a, int *len)
+{
+	*len -= NLA_ALIGN(a->nla_len);
+	return (struct nlattr *)((char *)a + NLA_ALIGN(a->nla_len));
+}
+
+static void *nla_data_(const struct nlattr *a)
+{
+	return (char *)a + NLA_HDRLEN;
+}
+
+static uint32_t nla_u32_(const struct nlattr *a)
+{
+	uint32_t v = 0;
+
+	if (a->nla_len >= NLA_HDRLEN + sizeof(v))
+		memcpy(&v, nla_data_(a), sizeof(v));
+	return v;
+}
+
+/* CTRL_CMD_GETFAMILY "binder": the multicast group id of "report" */
+static int binder_report_group(int fd)
+{
+	struct {
+		struct nlmsghdr nh;
+		struct genlmsghdr gh;
+		char attrs[64];
+	} req = { 0 };
+	static char buf[8192];
+	struct nlattr *a = (struct nlattr *)req.attrs;
+	struct nlmsghdr *nh = (struct nlmsghdr *)buf;
+	int len, alen, group = -ENOENT;
+
+	a->nla_type = CTRL_ATTR_FAMILY_NAME;
+	a->nla_len = NLA_HDRLEN + sizeof("binder");
+	memcpy(nla_data_(a), "binder", sizeof("binder"));
+	req.nh.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN) + NLA_ALIGN(a->nla_len);
+	req.nh.nlmsg_type = GENL_ID_CTRL;
+	req.nh.nlmsg_flags = NLM_F_REQUEST;
+	req.gh.cmd = CTRL_CMD_GETFAMILY;
+	req.gh.version = 1;
+	if (send(fd, &req, req.nh.nlmsg_len, 0) < 0)
+		return -errno;
+	len = recv(fd, buf, sizeof(buf), 0);
+	if (len < 0)
+		return -errno;
+	if (!NLMSG_OK(nh, len) || nh->nlmsg_type == NLMSG_ERROR)
+		return -ENOENT;
+	a = (struct nlattr *)((char *)NLMSG_DATA(nh) + GENL_HDRLEN);
+	alen = nh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
+	for (; nla_ok_(a, alen); a = nla_next_(a, &alen)) {
+		struct nlattr *g;
+		int glen;
+
+		if ((a->nla_type & NLA_TYPE_MASK) != CTRL_ATTR_MCAST_GROUPS)
+			continue;
+		g = nla_data_(a);
+		glen = a->nla_len - NLA_HDRLEN;
+		for (; nla_ok_(g, glen); g = nla_next_(g, &glen)) {
+			struct nlattr *f = nla_data_(g);
+			int flen = g->nla_len - NLA_HDRLEN, id = -1;
+			bool report = false;
+
+			for (; nla_ok_(f, flen); f = nla_next_(f, &flen)) {
+				if (f->nla_type == CTRL_ATTR_MCAST_GRP_ID)
+					id = nla_u32_(f);
+				else if (f->nla_type == CTRL_ATTR_MCAST_GRP_NAME)
+					report = !strcmp(nla_data_(f), "report");
+			}
+			if (report && id >= 0)
+				group = id;
+		}
+	}
+	return group;
+}
+
+int binder_report_open(void)
+{
+	int fd, group, ret;
+
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	if (fd < 0)
+		return -errno;
+	group = binder_report_group(fd);
+	if (group < 0) {
+		close(fd);
+		return group;
+	}
+	if (setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &group,
+		       sizeof(group))) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
+int binder_report_read(int fd, struct binder_nl_report *rep, int timeout_ms)
+{
+	static char buf[8192];
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	int64_t end = binder_now_ms() + timeout_ms;
+
+	for (;;) {
+		struct nlmsghdr *nh = (struct nlmsghdr *)buf;
+		int64_t left = end - binder_now_ms();
+		struct genlmsghdr *gh;
+		struct nlattr *a;
+		int len, alen;
+
+		if (left < 0 || poll(&pfd, 1, left) != 1)
+			return -ETIMEDOUT;
+		len = recv(fd, buf, sizeof(buf), 0);
+		if (len < 0)
+			return -errno;
+		if (!NLMSG_OK(nh, len) || nh->nlmsg_type < NLMSG_MIN_TYPE)
+			continue;
+		gh = NLMSG_DATA(nh);
+		if (gh->cmd != NL_CMD_REPORT)
+			continue;
+		memset(rep, 0, sizeof(*rep));
+		a = (struct nlattr *)((char *)gh + GENL_HDRLEN);
+		alen = nh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
+		for (; nla_ok_(a, alen); a = nla_next_(a, &alen)) {
+			switch (a->nla_type) {
+			case NL_A_ERROR:
+				rep->error = nla_u32_(a);
+				break;
+			case NL_A_CONTEXT:
+				snprintf(rep->context, sizeof(rep->context), "%.*s",
+					 (int)(a->nla_len - NLA_HDRLEN),
+					 (char *)nla_data_(a));
+				break;
+			case NL_A_FROM_PID:
+				rep->from_pid = nla_u32_(a);
+				break;
+			case NL_A_FROM_TID:
+				rep->from_tid = nla_u32_(a);
+				break;
+			case NL_A_TO_PID:
+				rep->to_pid = nla_u32_(a);
+				rep->has_to_pid = true;
+				break;
+			case NL_A_TO_TID:
+				rep->to_tid = nla_u32_(a);
+				rep->has_to_tid = true;
+				break;
+			case NL_A_IS_REPLY:
+				rep->is_reply = true;
+				break;
+			case NL_A_FLAGS:
+				rep->flags = nla_u32_(a);
+				break;
+			case NL_A_CODE:
+				rep->code = nla_u32_(a);
+				break;
+			case NL_A_DATA_SIZE:
+				rep->data_size = nla_u32_(a);
+				break;
+			}
+		}
+		return 0;
+	}
+}

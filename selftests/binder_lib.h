@@ -479,4 +479,25 @@ void binder_inspect_handler(struct binder_server *s, struct binder_reader *r,
 int64_t binder_inspect_node(struct binder_reader *r, uint64_t ptr,
 			    uint32_t flags);
 
+/* ---- Failure reports: generic netlink family "binder", group "report" ---- */
+
+/* One BINDER_CMD_REPORT, attributes as upstream 6.18 numbers them */
+struct binder_nl_report {
+	uint32_t error;			/* the BR_* the sender got */
+	char context[64];
+	uint32_t from_pid, from_tid;
+	uint32_t to_pid, to_tid;	/* 0 when absent */
+	bool has_to_pid, has_to_tid;
+	bool is_reply;
+	uint32_t flags, code, data_size;
+};
+
+/*
+ * A socket that receives the reports; -ENOENT when no family "binder" is
+ * registered (the reference), else -errno.
+ */
+int binder_report_open(void);
+/* The next report within timeout_ms: 0, or -ETIMEDOUT, -errno */
+int binder_report_read(int fd, struct binder_nl_report *rep, int timeout_ms);
+
 #endif /* _BINDER_LIB_H */

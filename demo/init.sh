@@ -33,6 +33,8 @@ binder demo shell: $LANE binder_linux.ko on $(uname -r)
             binder_demo servicemanager & binder_demo service upper &
             binder_demo call upper hello; binder_demo list
             ls /tests; binder_seed_test; dmesg | tail
+            binder-report &   # failed transactions, as netlink reports
+            cat /sys/kernel/debug/binder/failed_transaction_log
   leave:    poweroff -f  (or exit, or Ctrl-A X)
 
 EOF

@@ -78,6 +78,7 @@ build_kernel_parts() {
 	sed -E 's/(^|[^a-zA-Z0-9_])__packed([^a-zA-Z0-9_]|$)/\1__attribute__((packed))\2/g' \
 		"$uapi/linux/android/binder.h" >"$build/$k/uapi/linux/android/binder.h"
 	make -s -C "$here" UAPI="$build/$k/uapi" OUT="$build/$k/demo" >&2
+	make -s -C "$top/tools/binder-report" UAPI="$build/$k/uapi" OUT="$build/$k/demo" >&2
 	if [ "$shell" = 1 ]; then
 		make -s -C "$top/selftests" UAPI="$build/$k/uapi" HARNESS="$(harness)" \
 			OUT="$build/$k/selftests" >&2
@@ -92,7 +93,7 @@ initramfs() { # LANE DIR MODE
 	mknod "$root/dev/console" c 5 1
 	cp /bin/busybox "$root/bin/busybox"
 	cp "$here/init.sh" "$root/init"
-	cp "$build/$k/demo/binder_demo" "$root/demo/"
+	cp "$build/$k/demo/binder_demo" "$build/$k/demo/binder-report" "$root/demo/"
 	[ "$mode" = shell ] && cp "$build/$k/selftests/"*_test "$root/tests/"
 	if [ "$mode" = shell ] && [ -t 0 ]; then
 		read -r rows cols < <(stty size 2>/dev/null) || true

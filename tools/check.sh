@@ -46,8 +46,8 @@ if [ ! -x "$cp_dir/checkpatch.pl" ]; then
 		linux-source-6.1/scripts/const_structs.checkpatch
 fi
 files=$(cd "$top" && git ls-files --cached --others --exclude-standard '*.c' '*.h' 2>/dev/null || ls ./*.c ./*.h include/*.h selftests/*.c selftests/*.h)
-# userspace C: the selftests and the fuzzer (they use <stdint.h> types)
-user='^(selftests|tools/fuzz)/'
+# userspace C: the selftests, the fuzzer and binder-report (<stdint.h> types)
+user='^(selftests|tools/fuzz|tools/binder-report)/'
 kfiles=$(echo "$files" | tr ' ' '\n' | grep -vE "$user" || true)
 ufiles=$(echo "$files" | tr ' ' '\n' | grep -E "$user" || true)
 cp() { (cd "$top" && "$cp_dir/checkpatch.pl" --strict --no-tree --quiet --show-types \

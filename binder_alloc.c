@@ -812,7 +812,8 @@ void binder_alloc_print_state(struct seq_file *m, struct binder_alloc *alloc)
 }
 
 /* debugfs: upstream's "  buffer N: ADDR size D:O:E STATE" lines */
-void binder_alloc_print_buffers(struct seq_file *m, struct binder_alloc *alloc)
+void binder_alloc_print_buffers(struct seq_file *m, struct binder_alloc *alloc,
+				struct pid_namespace *ns)
 {
 	struct rb_node *n;
 
@@ -822,7 +823,8 @@ void binder_alloc_print_buffers(struct seq_file *m, struct binder_alloc *alloc)
 						   rb_node);
 
 		seq_printf(m, "  buffer %d: %lx size %zd:%zd:%zd %s\n",
-			   b->pid, b->user_data - alloc->area, b->data_size,
+			   binder_pid_view(b->pid, ns),
+			   b->user_data - alloc->area, b->data_size,
 			   b->offsets_size, b->extra_size,
 			   b->owner ? "active" : "delivered");
 	}

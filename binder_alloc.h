@@ -191,7 +191,10 @@ size_t binder_alloc_resident(struct binder_alloc *alloc);
 void binder_alloc_print_state(struct seq_file *m, struct binder_alloc *alloc);
 size_t binder_buffer_total(size_t data_size, size_t offsets_size,
 			   size_t extra_size);
-void binder_alloc_print_buffers(struct seq_file *m, struct binder_alloc *alloc);
+struct pid_namespace;
+/* upstream's buffer lines; the sender pids as seen in @ns */
+void binder_alloc_print_buffers(struct seq_file *m, struct binder_alloc *alloc,
+				struct pid_namespace *ns);
 void binder_alloc_print_pages(struct seq_file *m, struct binder_alloc *alloc);
 unsigned long binder_alloc_shrink_all(void);
 int binder_alloc_selftest(struct binder_alloc *alloc);

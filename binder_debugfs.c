@@ -4,6 +4,14 @@
  * formats, plus what we add: binder/objects (live object counts, for tests
  * and leak hunting) and lifecycle lines in each proc's block.
  *
+ * The same files (binder_debugfs_entries, binder_proc_fops) make the
+ * binder_logs/ directory of a binderfs mount (binder_fs.c).  Each file
+ * prints pids as seen in the pid namespace of its view: the initial one in
+ * debugfs, the mounter's in binder_logs, where procs not visible in it are
+ * left out.  Procs are named exactly (their struct pid is kept); threads,
+ * senders and buffers by looking their global pid up, so a pid reused since
+ * reads as its new owner's, or 0 once it is free.
+ *
  * Each object is printed by one small print_binder_* function.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -12,6 +20,7 @@
 #include <linux/file.h>
 #include <linux/kstrtox.h>
 #include <linux/ktime.h>
+#include <linux/pid_namespace.h>
 #include <linux/rbtree.h>
 #include <linux/seq_file.h>
 
@@ -89,6 +98,39 @@ static const char * const binder_br_names[BINDER_BR_COUNT] = {
 #endif
 };
 
+/**
+ * binder_pid_view() - a global pid as seen in @ns
+ * @nr: a pid in the initial pid namespace
+ * @ns: the namespace of the view
+ *
+ * Return: the pid in @ns, or 0 when it is not visible there (or free).
+ */
+pid_t binder_pid_view(pid_t nr, struct pid_namespace *ns)
+{
+	struct pid *pid;
+
+	if (ns == &init_pid_ns)
+		return nr;
+	rcu_read_lock();
+	pid = find_pid_ns(nr, &init_pid_ns);
+	nr = pid ? pid_nr_ns(pid, ns) : 0;
+	rcu_read_unlock();
+	return nr;
+}
+
+/* A proc's tgid in @ns: 0 when it is not visible there */
+static pid_t binder_proc_view(struct binder_proc *proc,
+			      struct pid_namespace *ns)
+{
+	return pid_nr_ns(proc->tgid, ns);
+}
+
+/* The pid namespace of the view a seq_file belongs to */
+static struct pid_namespace *binder_seq_ns(struct seq_file *m)
+{
+	return binderfs_file_pid_ns(m->file);
+}
+
 static void print_binder_cmd_counts(struct seq_file *m, atomic_t *counts,
 				    const char * const *names, int n)
 {
@@ -103,13 +145,15 @@ static void print_binder_cmd_counts(struct seq_file *m, atomic_t *counts,
 }
 
 static void print_binder_transaction(struct seq_file *m, const char *prefix,
-				     struct binder_transaction *t)
+				     struct binder_transaction *t,
+				     struct pid_namespace *ns)
 {
 	seq_printf(m, "%s %d: from %d:%d%s to %d:%d code %x flags %x r%d%s",
-		   prefix, t->debug_id, t->from_pid, t->from_tid,
-		   t->from ? "" : " (gone)",
-		   t->to_proc ? t->to_proc->pid : 0,
-		   t->to_thread ? t->to_thread->pid : 0, t->code, t->flags,
+		   prefix, t->debug_id, binder_pid_view(t->from_pid, ns),
+		   binder_pid_view(t->from_tid, ns), t->from ? "" : " (gone)",
+		   t->to_proc ? binder_proc_view(t->to_proc, ns) : 0,
+		   t->to_thread ? binder_pid_view(t->to_thread->pid, ns) : 0,
+		   t->code, t->flags,
 		   t->need_reply, list_empty(&t->work.entry) ? "" : " queued");
 	if (t->buffer)
 		seq_printf(m, " size %zd:%zd data %lx", t->buffer->data_size,
@@ -119,21 +163,25 @@ static void print_binder_transaction(struct seq_file *m, const char *prefix,
 
 /* "thread N: l NN need_return B tr N", then its transaction stack */
 static void print_binder_thread_clocked(struct seq_file *m,
-					struct binder_thread *thread)
+					struct binder_thread *thread,
+					struct pid_namespace *ns)
 {
 	struct binder_transaction *t;
 
 	seq_printf(m, "  thread %d: l %02x need_return %d tr %d\n",
-		   thread->pid, thread->looper, thread->looper_need_return, 0);
+		   binder_pid_view(thread->pid, ns), thread->looper,
+		   thread->looper_need_return, 0);
 	for (t = thread->transaction_stack; t;) {
 		if (t->from == thread) {
-			print_binder_transaction(m, "    outgoing transaction", t);
+			print_binder_transaction(m, "    outgoing transaction",
+						 t, ns);
 			t = t->from_parent;
 		} else if (t->to_thread == thread) {
-			print_binder_transaction(m, "    incoming transaction", t);
+			print_binder_transaction(m, "    incoming transaction",
+						 t, ns);
 			t = t->to_parent;
 		} else {
-			print_binder_transaction(m, "    bad transaction", t);
+			print_binder_transaction(m, "    bad transaction", t, ns);
 			break;
 		}
 	}
@@ -141,7 +189,8 @@ static void print_binder_thread_clocked(struct seq_file *m,
 
 /* "node N: uPTR cCOOKIE hs hw ls lw is iw tr [proc P...]" as upstream */
 static void print_binder_node_clocked(struct seq_file *m,
-				      struct binder_node *node)
+				      struct binder_node *node,
+				      struct pid_namespace *ns)
 {
 	struct binder_ref *ref;
 	int count = 0;
@@ -156,7 +205,7 @@ static void print_binder_node_clocked(struct seq_file *m,
 	if (count) {
 		seq_puts(m, " proc");
 		hlist_for_each_entry(ref, &node->refs, node_entry)
-			seq_printf(m, " %d", ref->proc->pid);
+			seq_printf(m, " %d", binder_proc_view(ref->proc, ns));
 	}
 	seq_putc(m, '\n');
 }
@@ -194,18 +243,19 @@ static void print_binder_lifecycle_plocked(struct seq_file *m,
 		   proc->file ? file_count(proc->file) : 0L);
 }
 
-static void print_binder_proc(struct seq_file *m, struct binder_proc *proc)
+static void print_binder_proc(struct seq_file *m, struct binder_proc *proc,
+			      struct pid_namespace *ns)
 {
 	struct binder_context *context = proc->context;
 	struct rb_node *n;
 
-	seq_printf(m, "proc %d\n", proc->pid);
+	seq_printf(m, "proc %d\n", binder_proc_view(proc, ns));
 	seq_printf(m, "context %s\n", proc->device->name);
 	mutex_lock(&context->lock);
 	spin_lock(&proc->lock);
 	for (n = rb_first(&proc->threads); n; n = rb_next(n))
 		print_binder_thread_clocked(m, rb_entry(n, struct binder_thread,
-							rb_node));
+							rb_node), ns);
 	print_binder_lifecycle_plocked(m, proc);
 	spin_unlock(&proc->lock);
 	seq_printf(m, "  freeze: frozen %d sync_recv %d async_recv %d outstanding %d\n",
@@ -213,17 +263,18 @@ static void print_binder_proc(struct seq_file *m, struct binder_proc *proc)
 		   proc->outstanding_txns);
 	for (n = rb_first(&proc->nodes); n; n = rb_next(n))
 		print_binder_node_clocked(m, rb_entry(n, struct binder_node,
-						      rb_node));
+						      rb_node), ns);
 	for (n = rb_first(&proc->refs_by_desc); n; n = rb_next(n))
 		print_binder_ref_clocked(m, rb_entry(n, struct binder_ref,
 						     rb_node_desc));
 	mutex_unlock(&context->lock);
-	binder_alloc_print_buffers(m, &proc->alloc);
+	binder_alloc_print_buffers(m, &proc->alloc, ns);
 	binder_alloc_print_state(m, &proc->alloc);
 }
 
 static void print_binder_proc_stats(struct seq_file *m,
-				    struct binder_proc *proc)
+				    struct binder_proc *proc,
+				    struct pid_namespace *ns)
 {
 	struct binder_context *context = proc->context;
 	int threads = 0, nodes = 0, refs = 0, strong = 0, weak = 0;
@@ -244,7 +295,7 @@ static void print_binder_proc_stats(struct seq_file *m,
 		strong += ref->strong;
 		weak += ref->weak;
 	}
-	seq_printf(m, "proc %d\n", proc->pid);
+	seq_printf(m, "proc %d\n", binder_proc_view(proc, ns));
 	seq_printf(m, "context %s\n", proc->device->name);
 	seq_printf(m, "  threads: %d\n", threads);
 	seq_printf(m, "  requested threads: %d+%d/%d\n",
@@ -260,12 +311,14 @@ static void print_binder_proc_stats(struct seq_file *m,
 
 static int state_show(struct seq_file *m, void *unused)
 {
+	struct pid_namespace *ns = binder_seq_ns(m);
 	struct binder_proc *proc;
 
 	seq_puts(m, "binder state:\n");
 	mutex_lock(&binder_procs_lock);
 	list_for_each_entry(proc, &binder_procs, proc_node)
-		print_binder_proc(m, proc);
+		if (binder_proc_view(proc, ns))
+			print_binder_proc(m, proc, ns);
 	mutex_unlock(&binder_procs_lock);
 	return 0;
 }
@@ -273,6 +326,7 @@ DEFINE_SHOW_ATTRIBUTE(state);
 
 static int stats_show(struct seq_file *m, void *unused)
 {
+	struct pid_namespace *ns = binder_seq_ns(m);
 	struct binder_proc *proc;
 	int i;
 
@@ -293,29 +347,38 @@ static int stats_show(struct seq_file *m, void *unused)
 
 	mutex_lock(&binder_procs_lock);
 	list_for_each_entry(proc, &binder_procs, proc_node)
-		print_binder_proc_stats(m, proc);
+		if (binder_proc_view(proc, ns))
+			print_binder_proc_stats(m, proc, ns);
 	mutex_unlock(&binder_procs_lock);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(stats);
 
-/* Every live transaction, where it is queued or whose stack holds it. */
+/*
+ * Every live transaction, where it is queued or whose stack holds it; in
+ * a view of a pid namespace, those whose sender or target is visible.
+ */
 static int transactions_show(struct seq_file *m, void *unused)
 {
-	struct binder_device *device;
+	struct pid_namespace *ns = binder_seq_ns(m);
+	struct binder_context *context;
 
 	seq_puts(m, "binder transactions:\n");
-	list_for_each_entry(device, &binder_devices, entry) {
-		struct binder_context *context = &device->context;
+	mutex_lock(&binder_contexts_lock);
+	list_for_each_entry(context, &binder_contexts, entry) {
 		struct binder_transaction *t;
 
 		mutex_lock(&context->lock);
 		list_for_each_entry(t, &context->transactions, context_entry) {
+			if (!binder_pid_view(t->from_pid, ns) &&
+			    !(t->to_proc && binder_proc_view(t->to_proc, ns)))
+				continue;
 			seq_printf(m, "context %s", context->name);
-			print_binder_transaction(m, ":", t);
+			print_binder_transaction(m, ":", t, ns);
 		}
 		mutex_unlock(&context->lock);
 	}
+	mutex_unlock(&binder_contexts_lock);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(transactions);
@@ -335,20 +398,44 @@ DEFINE_SHOW_ATTRIBUTE(objects);
 DEFINE_SHOW_ATTRIBUTE(binder_txn_log);
 DEFINE_SHOW_ATTRIBUTE(binder_failed_txn_log);
 
+/* proc/<pid>: every proc of that pid (as seen in the view's namespace) */
 static int proc_show(struct seq_file *m, void *unused)
 {
 	pid_t pid = (pid_t)(unsigned long)m->private;
+	struct pid_namespace *ns = binder_seq_ns(m);
 	struct binder_proc *proc;
 
 	seq_puts(m, "binder proc state:\n");
 	mutex_lock(&binder_procs_lock);
 	list_for_each_entry(proc, &binder_procs, proc_node)
-		if (proc->pid == pid)
-			print_binder_proc(m, proc);
+		if (binder_proc_view(proc, ns) == pid)
+			print_binder_proc(m, proc, ns);
 	mutex_unlock(&binder_procs_lock);
 	return 0;
 }
-DEFINE_SHOW_ATTRIBUTE(proc);
+
+static int proc_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, proc_show, inode->i_private);
+}
+
+const struct file_operations binder_proc_fops = {
+	.owner = THIS_MODULE,
+	.open = proc_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+const struct binder_debugfs_entry binder_debugfs_entries[] = {
+	{ "state", &state_fops },
+	{ "stats", &stats_fops },
+	{ "transactions", &transactions_fops },
+	{ "objects", &objects_fops },
+	{ "transaction_log", &binder_txn_log_fops },
+	{ "failed_transaction_log", &binder_failed_txn_log_fops },
+	{ }
+};
 
 #ifdef BINDER_ALLOC_SELFTEST
 /*
@@ -400,7 +487,7 @@ struct dentry *binder_debugfs_add_proc(pid_t pid)
 		return NULL;
 	snprintf(name, sizeof(name), "%u", pid);
 	d = debugfs_create_file(name, 0444, binder_debugfs_procs,
-				(void *)(unsigned long)pid, &proc_fops);
+				(void *)(unsigned long)pid, &binder_proc_fops);
 	return IS_ERR(d) ? NULL : d;
 }
 
@@ -412,6 +499,8 @@ void binder_debugfs_remove_proc(struct dentry *entry)
 
 int binder_debugfs_init(void)
 {
+	const struct binder_debugfs_entry *e;
+
 	binder_debugfs_root = debugfs_create_dir("binder", NULL);
 	if (IS_ERR(binder_debugfs_root)) {
 		/* debugfs is optional: the driver works without it */
@@ -419,19 +508,9 @@ int binder_debugfs_init(void)
 		return 0;
 	}
 	binder_debugfs_procs = debugfs_create_dir("proc", binder_debugfs_root);
-	debugfs_create_file("state", 0444, binder_debugfs_root, NULL,
-			    &state_fops);
-	debugfs_create_file("stats", 0444, binder_debugfs_root, NULL,
-			    &stats_fops);
-	debugfs_create_file("transactions", 0444, binder_debugfs_root, NULL,
-			    &transactions_fops);
-	debugfs_create_file("objects", 0444, binder_debugfs_root, NULL,
-			    &objects_fops);
-	debugfs_create_file("transaction_log", 0444, binder_debugfs_root, NULL,
-			    &binder_txn_log_fops);
-	debugfs_create_file("failed_transaction_log", 0444,
-			    binder_debugfs_root, NULL,
-			    &binder_failed_txn_log_fops);
+	for (e = binder_debugfs_entries; e->name; e++)
+		debugfs_create_file(e->name, 0444, binder_debugfs_root, NULL,
+				    e->fops);
 #ifdef BINDER_ALLOC_SELFTEST
 	debugfs_create_file("alloc_selftest", 0200, binder_debugfs_root, NULL,
 			    &alloc_selftest_fops);

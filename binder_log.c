@@ -18,6 +18,7 @@
 
 #include <linux/atomic.h>
 #include <linux/kernel.h>
+#include <linux/pid_namespace.h>
 #include <net/genetlink.h>
 
 #include "binder_internal.h"
@@ -87,6 +88,7 @@ static const char *binder_txn_call_type_name(int type)
 static void binder_txn_log_print(struct seq_file *m,
 				 struct binder_txn_log_slot *slot)
 {
+	struct pid_namespace *ns = binderfs_file_pid_ns(m->file);
 	struct binder_txn_record rec;
 	unsigned int seq = READ_ONCE(slot->seq);
 
@@ -94,6 +96,15 @@ static void binder_txn_log_print(struct seq_file *m,
 	rec = slot->rec;
 	smp_rmb();	/* the contents before the seq read again */
 	rec.context[sizeof(rec.context) - 1] = '\0';
+	if (ns != &init_pid_ns) {
+		/* a binderfs mount's binder_logs: pids as its namespace sees them */
+		rec.from_proc = binder_pid_view(rec.from_proc, ns);
+		rec.from_thread = binder_pid_view(rec.from_thread, ns);
+		rec.to_proc = binder_pid_view(rec.to_proc, ns);
+		rec.to_thread = binder_pid_view(rec.to_thread, ns);
+		if (!rec.from_proc && !rec.to_proc)
+			return;		/* nothing of it is visible there */
+	}
 	seq_printf(m, "%d: %s from %d:%d to %d:%d context %s node %d handle %d size %d:%d ret %d/%d l=%d t=%lluus",
 		   rec.debug_id, binder_txn_call_type_name(rec.call_type),
 		   rec.from_proc, rec.from_thread, rec.to_proc, rec.to_thread,

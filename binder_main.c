@@ -25,7 +25,7 @@
 
 static char *devices = "binder";
 module_param(devices, charp, 0444);
-MODULE_PARM_DESC(devices, "comma-separated device names (default: binder)");
+MODULE_PARM_DESC(devices, "comma-separated device names (default: binder): misc devices, and the devices of every binderfs mount");
 
 u32 binder_debug_mask = BINDER_DEBUG_USER_ERROR |
 			BINDER_DEBUG_FAILED_TRANSACTION |
@@ -35,8 +35,12 @@ MODULE_PARM_DESC(debug_mask, "BINDER_DEBUG_* bits of what to log");
 
 struct binder_stats binder_stats;
 
-/* Filled at init, read-only until exit: no lock. */
-LIST_HEAD(binder_devices);
+/* The misc devices: filled at init, read-only until exit: no lock. */
+static LIST_HEAD(binder_devices);
+
+/* Every device's context, misc and binderfs (debugfs "transactions") */
+DEFINE_MUTEX(binder_contexts_lock);
+LIST_HEAD(binder_contexts);
 
 /**
  * binder_set_nice() - run the current thread at @nice, as far as allowed
@@ -926,14 +930,22 @@ static long binder_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 
 /* ---- file operations ---- */
 
+/*
+ * A misc device's open comes through misc_open(), which leaves the
+ * miscdevice in private_data; a binderfs node's inode holds its device.
+ */
 static int binder_open(struct inode *inode, struct file *filp)
 {
-	struct miscdevice *misc = filp->private_data;
+	struct binderfs_info *fs = binderfs_info_of(inode);
 	struct binder_device *device;
 	struct binder_proc *proc;
 
-	device = container_of(misc, struct binder_device, misc);
-	proc = binder_proc_create(device);
+	if (fs)
+		device = inode->i_private;
+	else
+		device = container_of(filp->private_data, struct binder_device,
+				      misc);
+	proc = binder_proc_create(device, fs);
 	if (!proc)
 		return -ENOMEM;
 	proc->file = filp;
@@ -989,7 +1001,7 @@ static __poll_t binder_poll(struct file *filp, struct poll_table_struct *wait)
 	return has_work ? EPOLLIN : 0;
 }
 
-static const struct file_operations binder_fops = {
+const struct file_operations binder_fops = {
 	.owner = THIS_MODULE,
 	.poll = binder_poll,
 	.unlocked_ioctl = binder_ioctl,
@@ -1013,6 +1025,72 @@ struct binder_proc *binder_proc_from_file(struct file *filp)
 
 /* ---- devices ---- */
 
+/**
+ * binder_device_new() - a device with its own context, one ref held
+ * @name: its name (copied)
+ *
+ * Return: the device, on binder_contexts, or NULL when out of memory.
+ */
+struct binder_device *binder_device_new(const char *name)
+{
+	struct binder_device *device;
+	size_t len = strlen(name);
+
+	device = kzalloc(struct_size(device, name, len + 1), GFP_KERNEL);
+	if (!device)
+		return NULL;
+	memcpy(device->name, name, len + 1);
+	refcount_set(&device->ref, 1);
+	mutex_init(&device->context.lock);
+	INIT_LIST_HEAD(&device->context.transactions);
+	device->context.name = device->name;
+	mutex_lock(&binder_contexts_lock);
+	list_add_tail(&device->context.entry, &binder_contexts);
+	mutex_unlock(&binder_contexts_lock);
+	return device;
+}
+
+void binder_device_get(struct binder_device *device)
+{
+	refcount_inc(&device->ref);
+}
+
+/* The last put frees the device (never under its context->lock). */
+void binder_device_put(struct binder_device *device)
+{
+	if (!refcount_dec_and_test(&device->ref))
+		return;
+	mutex_lock(&binder_contexts_lock);
+	list_del(&device->context.entry);
+	mutex_unlock(&binder_contexts_lock);
+	mutex_destroy(&device->context.lock);
+	kfree(device);
+}
+
+/**
+ * binder_devices_param_each() - call @fn for each name of devices=
+ * @fn:  called with each non-empty name in order; a non-zero return stops
+ * @arg: passed to @fn
+ *
+ * Return: 0, what @fn returned, or -ENOMEM.
+ */
+int binder_devices_param_each(int (*fn)(const char *name, void *arg),
+			      void *arg)
+{
+	char *names, *cursor, *name;
+	int ret = 0;
+
+	names = kstrdup(devices, GFP_KERNEL);
+	if (!names)
+		return -ENOMEM;
+	cursor = names;
+	while (!ret && (name = strsep(&cursor, ",")))
+		if (*name)
+			ret = fn(name, arg);
+	kfree(names);
+	return ret;
+}
+
 static void binder_devices_destroy(void)
 {
 	struct binder_device *device, *tmp;
@@ -1020,14 +1098,14 @@ static void binder_devices_destroy(void)
 	list_for_each_entry_safe(device, tmp, &binder_devices, entry) {
 		misc_deregister(&device->misc);
 		list_del(&device->entry);
-		kfree(device);
+		/* a proc still in its deferred teardown holds it a while */
+		binder_device_put(device);
 	}
 }
 
-static int binder_device_create(const char *name)
+static int binder_misc_device_create(const char *name, void *unused)
 {
 	struct binder_device *device;
-	size_t len = strlen(name);
 	int ret;
 
 	list_for_each_entry(device, &binder_devices, entry) {
@@ -1037,20 +1115,16 @@ static int binder_device_create(const char *name)
 		}
 	}
 
-	device = kzalloc(struct_size(device, name, len + 1), GFP_KERNEL);
+	device = binder_device_new(name);
 	if (!device)
 		return -ENOMEM;
-	memcpy(device->name, name, len + 1);
-	mutex_init(&device->context.lock);
-	INIT_LIST_HEAD(&device->context.transactions);
-	device->context.name = device->name;
 	device->misc.minor = MISC_DYNAMIC_MINOR;
 	device->misc.name = device->name;
 	device->misc.fops = &binder_fops;
 
 	ret = misc_register(&device->misc);
 	if (ret) {
-		kfree(device);
+		binder_device_put(device);
 		return ret;
 	}
 	list_add_tail(&device->entry, &binder_devices);
@@ -1059,22 +1133,9 @@ static int binder_device_create(const char *name)
 
 static int binder_devices_create(void)
 {
-	char *names, *cursor, *name;
-	int ret = 0;
+	int ret;
 
-	names = kstrdup(devices, GFP_KERNEL);
-	if (!names)
-		return -ENOMEM;
-
-	cursor = names;
-	while ((name = strsep(&cursor, ","))) {
-		if (!*name)
-			continue;
-		ret = binder_device_create(name);
-		if (ret)
-			break;
-	}
-	kfree(names);
+	ret = binder_devices_param_each(binder_misc_device_create, NULL);
 	if (!ret && list_empty(&binder_devices)) {
 		pr_err("devices= names no device\n");
 		ret = -EINVAL;
@@ -1107,8 +1168,14 @@ static int __init binder_init(void)
 	ret = binder_devices_create();
 	if (ret)
 		goto err_netlink;
+
+	ret = binderfs_init();
+	if (ret)
+		goto err_devices;
 	return 0;
 
+err_devices:
+	binder_devices_destroy();
 err_netlink:
 	binder_netlink_exit();
 err_debugfs:
@@ -1122,6 +1189,11 @@ err_alloc:
 
 static void __exit binder_exit(void)
 {
+	/*
+	 * No mount is left (each holds the module); a proc whose teardown is
+	 * still queued holds its device until binder_proc_exit() drains it.
+	 */
+	binderfs_exit();
 	/* debugfs readers walk the devices: remove it first */
 	binder_debugfs_exit();
 	binder_devices_destroy();

@@ -101,49 +101,77 @@ const char *binder_proc_state_name(enum binder_proc_state state)
 
 /* ---- the proc path: open -> flush -> release -> deferred teardown ---- */
 
-/* On binder_procs; the first proc of a pid gets the debugfs file. */
+/*
+ * On binder_procs.  The first proc of a pid gets the debugfs file; the
+ * first of a pid opened through a binderfs mount gets that mount's
+ * binder_logs/proc file (when it has binder_logs).
+ */
 static void binder_procs_link(struct binder_proc *proc)
 {
+	bool first = true, first_fs = !!proc->fs;
 	struct binder_proc *other;
-	bool first = true;
 
 	mutex_lock(&binder_procs_dentry_lock);
 	mutex_lock(&binder_procs_lock);
-	list_for_each_entry(other, &binder_procs, proc_node)
-		first &= other->pid != proc->pid;
+	list_for_each_entry(other, &binder_procs, proc_node) {
+		if (other->pid != proc->pid)
+			continue;
+		first = false;
+		if (other->fs == proc->fs)
+			first_fs = false;
+	}
 	list_add(&proc->proc_node, &binder_procs);
 	mutex_unlock(&binder_procs_lock);
 	if (first)
 		proc->debugfs_entry = binder_debugfs_add_proc(proc->pid);
+	if (first_fs)
+		proc->fs_entry = binderfs_add_proc(proc->fs, proc);
 	mutex_unlock(&binder_procs_dentry_lock);
 }
 
-/* Off binder_procs; another proc of the pid keeps the debugfs file. */
+/* Off binder_procs; another proc of the pid keeps the files. */
 static void binder_procs_unlink(struct binder_proc *proc)
 {
+	struct dentry *entry, *fs_entry;
 	struct binder_proc *other;
-	struct dentry *entry;
 
 	mutex_lock(&binder_procs_dentry_lock);
 	mutex_lock(&binder_procs_lock);
 	list_del(&proc->proc_node);
 	entry = proc->debugfs_entry;
 	proc->debugfs_entry = NULL;
+	fs_entry = proc->fs_entry;
+	proc->fs_entry = NULL;
 	list_for_each_entry(other, &binder_procs, proc_node) {
-		if (entry && other->pid == proc->pid) {
+		if (other->pid != proc->pid)
+			continue;
+		if (entry) {
 			other->debugfs_entry = entry;
 			entry = NULL;
+		}
+		if (fs_entry && other->fs == proc->fs) {
+			other->fs_entry = fs_entry;
+			fs_entry = NULL;
 		}
 	}
 	mutex_unlock(&binder_procs_lock);
 	binder_debugfs_remove_proc(entry);
+	binderfs_remove_proc(fs_entry);
 	mutex_unlock(&binder_procs_dentry_lock);
 }
 
 static void binder_proc_teardown(struct work_struct *work);
 static void binder_proc_dead_work(struct work_struct *work);
 
-struct binder_proc *binder_proc_create(struct binder_device *device)
+/**
+ * binder_proc_create() - a new open of @device by the current process
+ * @device: the device opened (a ref is taken for the proc)
+ * @fs:     the binderfs mount it was opened through, or NULL
+ *
+ * Return: the proc, or NULL when out of memory.
+ */
+struct binder_proc *binder_proc_create(struct binder_device *device,
+				       struct binderfs_info *fs)
 {
 	struct binder_proc *proc;
 
@@ -164,9 +192,12 @@ struct binder_proc *binder_proc_create(struct binder_device *device)
 	proc->context = &device->context;
 	proc->tsk = get_task_struct(current->group_leader);
 	proc->pid = current->group_leader->pid;
+	proc->tgid = get_pid(task_tgid(current));
 	proc->cred = get_cred(current_cred());
 	proc->default_priority = task_nice(current);
+	binder_device_get(device);
 	proc->device = device;
+	proc->fs = fs;
 	proc->state_changed = ktime_get_boottime();
 	kref_init(&proc->refcount);
 	INIT_WORK(&proc->teardown_work, binder_proc_teardown);
@@ -260,7 +291,9 @@ static void binder_proc_free(struct kref *kref)
 	binder_alloc_release(&proc->alloc);
 	bitmap_free(proc->desc_map);
 	put_cred(proc->cred);
+	put_pid(proc->tgid);
 	put_task_struct(proc->tsk);
+	binder_device_put(proc->device);
 	kfree(proc);
 	binder_stats_deleted(BINDER_STAT_PROC);
 }

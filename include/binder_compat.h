@@ -10,6 +10,7 @@
 #define _BINDER_COMPAT_H
 
 #include <linux/fdtable.h>
+#include <linux/fs.h>
 #include <linux/list_lru.h>
 #include <linux/mm.h>
 #include <linux/shrinker.h>
@@ -110,6 +111,31 @@ static inline void binder_shrinker_destroy(struct shrinker *s)
 #else
 	unregister_shrinker(s);
 	kfree(s);
+#endif
+}
+
+/*
+ * Inode operations take the mount's idmap since 6.3 (a user namespace
+ * before): "struct binder_idmap" is whichever the kernel passes; binderfs
+ * only hands it on.
+ */
+#ifdef BINDER_HAVE_MNT_IDMAP
+#define binder_idmap mnt_idmap
+#else
+#define binder_idmap user_namespace
+#endif
+
+/* A new inode's atime, mtime and ctime: behind accessors since 6.6. */
+static inline void binder_inode_init_times(struct inode *inode)
+{
+#ifdef BINDER_HAVE_INODE_INIT_TS
+	simple_inode_init_ts(inode);
+#else
+	struct timespec64 now = current_time(inode);
+
+	inode->i_atime = now;
+	inode->i_mtime = now;
+	inode->i_ctime = now;
 #endif
 }
 

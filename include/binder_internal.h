@@ -4,10 +4,16 @@
  *
  * LOCK ORDER (outermost first; take only in this order, release in reverse):
  *
- *   0. binder_procs_dentry_lock mutex debugfs proc/<pid> files (held across
- *                                     debugfs_remove(), which waits for
- *                                     readers that take 1 and 2)
+ *   0. binder_procs_dentry_lock mutex debugfs proc/<pid> files and the
+ *                                     binderfs binder_logs/proc/<pid> files
+ *                                     (held across debugfs_remove(), which
+ *                                     waits for readers that take 1 and 2)
+ *   0a. binder_logs/proc dir's inode lock (VFS) creating or removing a
+ *                                     binderfs proc file (binder_fs.c)
  *   1. binder_procs_lock     mutex    the global list of procs (binder_procs)
+ *   1. binder_contexts_lock  mutex    the list of every device's context
+ *                                     (debugfs "transactions"; never
+ *                                     together with binder_procs_lock)
  *   2. context->lock         mutex    one device's protocol state: its nodes,
  *                                     refs, deaths, transactions, every work
  *                                     list and transaction stack, looper
@@ -47,6 +53,12 @@
  *
  * LIFETIMES: a pointer used after the lock it was found under is dropped
  * is pinned where it was found and unpinned in one place:
+ *   device  refcount (binder_device_get/put): one for its misc registration
+ *           or its binderfs inode (dropped at module exit or inode
+ *           eviction), one per proc (dropped when the proc is freed), so a
+ *           binderfs device unlinked or unmounted while open keeps its
+ *           context; the last put is never under context->lock (whoever
+ *           holds it has a proc of the device pinned)
  *   proc    kref (binder_proc_get/put): the open file's ref (dropped when
  *           the deferred teardown is done), one per thread, one per pin
  *   thread  refcount (binder_thread_get/put): one for proc->threads, one
@@ -69,6 +81,7 @@
 #include <linux/list.h>
 #include <linux/miscdevice.h>
 #include <linux/mutex.h>
+#include <linux/pid.h>
 #include <linux/rbtree.h>
 #include <linux/refcount.h>
 #include <linux/spinlock.h>
@@ -168,10 +181,12 @@ struct binder_node;
  * @mgr_uid_set: @mgr_uid is valid                                (@lock)
  * @name:       the device name, for messages
  * @transactions: every live transaction of the device         (@lock)
+ * @entry:      in binder_contexts                    (binder_contexts_lock)
  */
 struct binder_context {
 	struct mutex lock;	/* see the kernel-doc above */
 	struct list_head transactions;
+	struct list_head entry;
 	struct binder_node *mgr_node;
 	kuid_t mgr_uid;
 	bool mgr_uid_set;
@@ -179,21 +194,27 @@ struct binder_context {
 };
 
 /**
- * struct binder_device - one misc device (/dev/binder, /dev/hwbinder, ...)
- * @misc:     the registered misc device; its name is @name
- * @entry:    link in binder_devices (set at init, read-only after)
+ * struct binder_device - one binder device: a misc device (/dev/binder,
+ *            /dev/hwbinder, ... from devices=) or a binderfs device node
+ * @ref:      see LIFETIMES above (binder_device_get/put)
+ * @misc:     misc devices: the registered misc device; its name is @name
+ * @entry:    misc devices: link in binder_devices (set at init, read-only
+ *            after)
  * @context:  the device's protocol state
- * @name:     device name from the devices= parameter
+ * @name:     device name (devices= or BINDER_CTL_ADD)
  *
  * Each device is its own binder context: context manager, handles and
  * nodes do not cross devices.
  */
 struct binder_device {
+	refcount_t ref;
 	struct miscdevice misc;
 	struct list_head entry;
 	struct binder_context context;
 	char name[];
 };
+
+struct binderfs_info;
 
 /* Why the proc's mapping went away (vma path) */
 enum binder_vma_state {
@@ -469,6 +490,8 @@ struct binder_thread {
  *                timestamps
  * @threads:      rb-tree of struct binder_thread keyed by pid    (@lock)
  * @pid:          tgid of the opener
+ * @tgid:         the opener's tgid struct pid (reference held): its number
+ *                in any pid namespace, for binderfs binder_logs
  * @tsk:          the opener's group leader (reference held)
  * @cred:         the opener's credentials (reference held)
  * @device:       which device (context) this proc belongs to
@@ -484,6 +507,12 @@ struct binder_thread {
  *                by the vma path
  * @debugfs_entry: binder/proc/<pid>: one proc of the pid has it, handed to
  *                another at release           (binder_procs_dentry_lock)
+ * @fs:           the binderfs mount the proc was opened through, or NULL;
+ *                used only while the proc is on binder_procs (from open
+ *                to release: the open file pins the mount)
+ * @fs_entry:     binder_logs/proc/<pid> of @fs: one proc of the pid opened
+ *                through @fs has it, as @debugfs_entry
+ *                                             (binder_procs_dentry_lock)
  * @alloc:        the buffer allocator of this proc's mapping
  * @default_priority: the opener's nice value; a thread waiting for proc
  *                work returns to it
@@ -521,6 +550,7 @@ struct binder_proc {
 	spinlock_t lock;		/* see the kernel-doc above */
 	struct rb_root threads;
 	pid_t pid;
+	struct pid *tgid;
 	struct task_struct *tsk;
 	const struct cred *cred;
 	struct binder_device *device;
@@ -533,6 +563,8 @@ struct binder_proc {
 	struct work_struct teardown_work;
 	struct work_struct dead_work;
 	struct dentry *debugfs_entry;
+	struct binderfs_info *fs;
+	struct dentry *fs_entry;
 	struct binder_alloc alloc;
 	long default_priority;
 	wait_queue_head_t freeze_wait;
@@ -580,7 +612,8 @@ static inline void binder_set_extended_error(struct binder_extended_error *ee,
 /* binder_proc.c: the two lifetimes, threads and waiting */
 extern struct mutex binder_procs_lock;
 extern struct list_head binder_procs;
-struct binder_proc *binder_proc_create(struct binder_device *device);
+struct binder_proc *binder_proc_create(struct binder_device *device,
+				       struct binderfs_info *fs);
 void binder_proc_flush(struct binder_proc *proc);
 void binder_proc_release(struct binder_proc *proc);
 int binder_proc_mmap(struct binder_proc *proc, struct vm_area_struct *vma);
@@ -717,15 +750,41 @@ int binder_freeze_done_clocked(struct binder_proc *proc,
 			       binder_uintptr_t cookie);
 void binder_free_ref_freeze_clocked(struct binder_ref_freeze *freeze);
 
-/* binder_main.c */
-extern struct list_head binder_devices;
+/* binder_main.c: module, devices, file operations */
+extern const struct file_operations binder_fops;
+extern struct mutex binder_contexts_lock;
+extern struct list_head binder_contexts;
 struct binder_proc *binder_proc_from_file(struct file *filp);
 void binder_set_nice(long nice);
+struct binder_device *binder_device_new(const char *name);
+void binder_device_get(struct binder_device *device);
+void binder_device_put(struct binder_device *device);
+int binder_devices_param_each(int (*fn)(const char *name, void *arg),
+			      void *arg);
 
-/* binder_debugfs.c */
+/* binder_debugfs.c: the files of binder/ in debugfs and binder_logs/ */
+struct binder_debugfs_entry {
+	const char *name;
+	const struct file_operations *fops;
+};
+
+/* state, stats, transactions, objects; ends with a NULL name */
+extern const struct binder_debugfs_entry binder_debugfs_entries[];
+/* proc/<pid>: i_private is the pid (in the pid namespace of the view) */
+extern const struct file_operations binder_proc_fops;
+pid_t binder_pid_view(pid_t nr, struct pid_namespace *ns);
 int binder_debugfs_init(void);
 void binder_debugfs_exit(void);
 struct dentry *binder_debugfs_add_proc(pid_t pid);
 void binder_debugfs_remove_proc(struct dentry *entry);
+
+/* binder_fs.c: binderfs */
+int binderfs_init(void);
+void binderfs_exit(void);
+struct binderfs_info *binderfs_info_of(const struct inode *inode);
+struct pid_namespace *binderfs_file_pid_ns(const struct file *file);
+struct dentry *binderfs_add_proc(struct binderfs_info *fs,
+				 struct binder_proc *proc);
+void binderfs_remove_proc(struct dentry *entry);
 
 #endif /* _BINDER_INTERNAL_H */

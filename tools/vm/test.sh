@@ -70,6 +70,28 @@ harness() {
 	echo "$dir"
 }
 
+# The kernel's own binderfs selftest, unchanged, with the kselftest harness
+# of the same tree: extracted from Debian's linux-source-6.1 into build/.
+upstream_tests() {
+	local ver dir
+	ver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
+	dir=$build/upstream-selftests-$ver
+	if [ ! -f "$dir/filesystems/binderfs/binderfs_test.c" ]; then
+		rm -rf "$dir.tmp"
+		mkdir -p "$dir.tmp"
+		tar -xJf /usr/src/linux-source-6.1.tar.xz -C "$dir.tmp" --strip-components=4 \
+			linux-source-6.1/tools/testing/selftests/kselftest_harness.h \
+			linux-source-6.1/tools/testing/selftests/kselftest.h \
+			linux-source-6.1/tools/testing/selftests/filesystems/binderfs/binderfs_test.c
+		rm -rf "$dir"
+		mv "$dir.tmp" "$dir"
+	fi
+	echo "$dir"
+}
+
+# Tests the reference lane cannot run, and why (init.sh reports a skip).
+REFERENCE_SKIPS='binderfs_test Debian kernels have CONFIG_ANDROID_BINDERFS off: no binderfs in the reference'
+
 build_kernel_parts() { # KERNEL: our module and the selftests for it
 	local k=$1 kdir uapi mod=$build/$1/module
 	kdir=$("$vm/kernel.sh" "$k" kdir)
@@ -86,14 +108,17 @@ build_kernel_parts() { # KERNEL: our module and the selftests for it
 
 	# What "make headers_install" would install: __packed spelled out.
 	mkdir -p "$build/$k/uapi/linux/android"
-	sed -E 's/(^|[^a-zA-Z0-9_])__packed([^a-zA-Z0-9_]|$)/\1__attribute__((packed))\2/g' \
-		"$uapi/linux/android/binder.h" >"$build/$k/uapi/linux/android/binder.h"
+	local h
+	for h in binder.h binderfs.h; do
+		sed -E 's/(^|[^a-zA-Z0-9_])__packed([^a-zA-Z0-9_]|$)/\1__attribute__((packed))\2/g' \
+			"$uapi/linux/android/$h" >"$build/$k/uapi/linux/android/$h"
+	done
 	if [ -n "$fuzz" ]; then
 		make -s -C "$top/tools/fuzz" UAPI="$build/$k/uapi" OUT="$build/$k/fuzz" >&2
 		return
 	fi
 	make -s -C "$top/selftests" UAPI="$build/$k/uapi" HARNESS="$HARNESS" \
-		OUT="$build/$k/selftests" >&2
+		UPSTREAM="$UPSTREAM" OUT="$build/$k/selftests" all upstream >&2
 }
 
 # Kernel reports that fail a run, wherever they appear on the console.
@@ -124,6 +149,8 @@ run_lane() { # KERNEL LANE
 		cp "$build/$k/selftests/"$tests "$root/tests/"
 	fi
 	printf 'LANE=%s\nMODARGS="%s"\n' "$lane" "$modargs" >>"$root/lane/env"
+	: >"$root/lane/skip"
+	[ "$lane" = reference ] && echo "$REFERENCE_SKIPS" >"$root/lane/skip"
 	case $lane in
 	ours)
 		cp "$build/$k/module/binder_linux.ko" "$root/lane/" ;;
@@ -206,6 +233,7 @@ if [ -n "$fuzz" ]; then
 	[ -n "$seed" ] || { echo "lane: --fuzz needs --seed" >&2; exit 2; }
 fi
 HARNESS=$(harness)
+UPSTREAM=$(upstream_tests)
 for k in $kernels; do
 	log "building for $k"
 	build_kernel_parts "$k"

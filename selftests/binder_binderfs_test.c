@@ -375,12 +375,35 @@ TEST_F(bfs, unlink)
 }
 
 /*
+ * A new device name in dir (its path in path), a context manager server
+ * s on it, and this process's fd on it, mapped, read by r; the fd or -1.
+ */
+static int mgr_and_client(const char *dir, const char *name, char *path,
+			  size_t size, struct binder_server *s, void **map,
+			  struct binder_reader *r)
+{
+	int fd;
+
+	if (bfs_add(dir, name))
+		return -1;
+	bfs_path(path, size, dir, name);
+	s->flags = BINDER_SERVER_CTX_MGR;
+	s->dev = path;
+	if (binder_server_start(s))
+		return -1;
+	fd = binder_open_mapped_dev(path, 0, map);
+	if (fd >= 0)
+		binder_reader_init(r, fd);
+	return fd;
+}
+
+/*
  * A binderfs device used exactly like /dev/binder: a context manager in
  * one process, a call and a death notification from another.
  */
 TEST_F(bfs, like_dev_binder)
 {
-	struct binder_server s = { .flags = BINDER_SERVER_CTX_MGR };
+	struct binder_server s = { };
 	struct binder_echo *e;
 	struct binder_reader r;
 	struct binder_cmds c = { .len = 0 };
@@ -390,13 +413,8 @@ TEST_F(bfs, like_dev_binder)
 	int fd;
 
 	OURS_ONLY();
-	ASSERT_EQ(0, bfs_add(self->dir, "mydev"));
-	bfs_path(path, sizeof(path), self->dir, "mydev");
-	s.dev = path;
-	ASSERT_EQ(0, binder_server_start(&s));
-	fd = bfs_open_mapped(self->dir, "mydev", &map);
+	fd = mgr_and_client(self->dir, "mydev", path, sizeof(path), &s, &map, &r);
 	ASSERT_LE(0, fd);
-	binder_reader_init(&r, fd);
 
 	ASSERT_EQ(BR_REPLY, binder_call(&r, 0, 0x42, "hi", 2, &br));
 	e = (struct binder_echo *)br_data(&br);
@@ -484,7 +502,7 @@ TEST_F(bfs, independent)
  */
 TEST_F(bfs, fd_outlives_unlink_and_umount)
 {
-	struct binder_server s = { .flags = BINDER_SERVER_CTX_MGR };
+	struct binder_server s = { };
 	struct binder_version v = { };
 	struct binder_reader r;
 	struct binder_br br;
@@ -493,13 +511,9 @@ TEST_F(bfs, fd_outlives_unlink_and_umount)
 	int fd;
 
 	OURS_ONLY();
-	ASSERT_EQ(0, bfs_add(self->dir, "short-lived"));
-	bfs_path(path, sizeof(path), self->dir, "short-lived");
-	s.dev = path;
-	ASSERT_EQ(0, binder_server_start(&s));
-	fd = binder_open_mapped_dev(path, 0, &map);
+	fd = mgr_and_client(self->dir, "short-lived", path, sizeof(path), &s,
+			    &map, &r);
 	ASSERT_LE(0, fd);
-	binder_reader_init(&r, fd);
 
 	ASSERT_EQ(0, unlink(path));
 	bfs_umount(self->dir);

@@ -35,11 +35,7 @@
 #define T BINDER_TIMEOUT_MS
 #define COOKIE 0xbf5001ULL
 
-#define OURS_ONLY()							\
-	do {								\
-		if (!binder_is_ours())					\
-			SKIP(return, "binderfs is ours: the reference kernel has none"); \
-	} while (0)
+#define NOT_OURS "binderfs is ours: the reference kernel has none"
 
 /* A fresh binderfs in a new temporary directory; 0 or -errno. */
 static int bfs_mount(char *dir, size_t size, const char *opts)
@@ -191,7 +187,8 @@ TEST_F(bfs, layout)
 	struct stat st;
 	int i, n;
 
-	OURS_ONLY();
+	if (!binder_is_ours())
+		SKIP(return, NOT_OURS);
 	n = devices_param(names, 8);
 	ASSERT_LT(0, n);
 	ASSERT_EQ(0, list_dir(self->dir, got, sizeof(got)));
@@ -230,7 +227,8 @@ TEST_F(bfs, features)
 	bool freeze = binder_kernel_at_least(6, 12);
 	size_t i;
 
-	OURS_ONLY();
+	if (!binder_is_ours())
+		SKIP(return, NOT_OURS);
 	bfs_path(path, sizeof(path), self->dir, "features");
 	ASSERT_EQ(0, list_dir(path, got, sizeof(got)));
 	for (i = 0; i < ARRAY_SIZE(want); i++) {
@@ -256,7 +254,8 @@ TEST_F(bfs, ctl_add)
 	struct stat st, ctl;
 	int fd;
 
-	OURS_ONLY();
+	if (!binder_is_ours())
+		SKIP(return, NOT_OURS);
 	ASSERT_EQ(0, bfs_add_dev(self->dir, &a));
 	ASSERT_EQ(0, bfs_add_dev(self->dir, &b));
 	bfs_path(path, sizeof(path), self->dir, "binder-control");
@@ -301,7 +300,8 @@ TEST(max_option)
 	char dir[64], names[8][64], path[512], opts[32];
 	int n;
 
-	OURS_ONLY();
+	if (!binder_is_ours())
+		SKIP(return, NOT_OURS);
 	ASSERT_EQ(0, unshare(CLONE_NEWNS));
 	ASSERT_EQ(0, mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
 	n = devices_param(names, 8);
@@ -332,7 +332,8 @@ TEST_F(bfs, own_instance)
 	char other[64], path[512];
 	struct stat a, b;
 
-	OURS_ONLY();
+	if (!binder_is_ours())
+		SKIP(return, NOT_OURS);
 	ASSERT_EQ(0, bfs_mount(other, sizeof(other), NULL));
 	ASSERT_EQ(0, stat(self->dir, &a));
 	ASSERT_EQ(0, stat(other, &b));
@@ -350,7 +351,8 @@ TEST_F(bfs, unlink)
 {
 	char path[512], path2[512];
 
-	OURS_ONLY();
+	if (!binder_is_ours())
+		SKIP(return, NOT_OURS);
 	ASSERT_EQ(0, bfs_add(self->dir, "gone"));
 	bfs_path(path, sizeof(path), self->dir, "gone");
 	ASSERT_EQ(0, unlink(path));
@@ -416,7 +418,8 @@ TEST_F(bfs, like_dev_binder)
 	void *map;
 	int fd;
 
-	OURS_ONLY();
+	if (!binder_is_ours())
+		SKIP(return, NOT_OURS);
 	fd = mgr_and_client(self->dir, "mydev", path, sizeof(path), &s, &map, &r);
 	ASSERT_LE(0, fd);
 
@@ -460,7 +463,8 @@ TEST_F(bfs, independent)
 	uint64_t arg;
 	int fa, fg;
 
-	OURS_ONLY();
+	if (!binder_is_ours())
+		SKIP(return, NOT_OURS);
 	ASSERT_EQ(0, bfs_add(self->dir, "ctx-a"));
 	ASSERT_EQ(0, bfs_add(self->dir, "ctx-b"));
 	bfs_path(pa, sizeof(pa), self->dir, "ctx-a");
@@ -514,7 +518,8 @@ TEST_F(bfs, fd_outlives_unlink_and_umount)
 	void *map;
 	int fd;
 
-	OURS_ONLY();
+	if (!binder_is_ours())
+		SKIP(return, NOT_OURS);
 	fd = mgr_and_client(self->dir, "short-lived", path, sizeof(path), &s,
 			    &map, &r);
 	ASSERT_LE(0, fd);
@@ -544,7 +549,8 @@ TEST(binder_logs)
 	void *map;
 	int fd;
 
-	OURS_ONLY();
+	if (!binder_is_ours())
+		SKIP(return, NOT_OURS);
 	ASSERT_EQ(0, unshare(CLONE_NEWNS));
 	ASSERT_EQ(0, mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
 	ASSERT_LT(0, devices_param(names, 8));
@@ -663,7 +669,8 @@ TEST(userns_mount)
 	int status;
 	pid_t pid;
 
-	OURS_ONLY();
+	if (!binder_is_ours())
+		SKIP(return, NOT_OURS);
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0)
@@ -729,7 +736,8 @@ TEST(pidns_logs)
 	void *map;
 	int fd;
 
-	OURS_ONLY();
+	if (!binder_is_ours())
+		SKIP(return, NOT_OURS);
 	ASSERT_EQ(0, unshare(CLONE_NEWNS));
 	ASSERT_EQ(0, mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
 	ASSERT_LT(0, devices_param(names, 8));

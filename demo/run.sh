@@ -75,8 +75,11 @@ build_kernel_parts() {
 	make -s -C "$kdir" M="$mod" W=1 BINDER_ALLOC_SELFTEST=$selftest modules >&2
 
 	mkdir -p "$build/$k/uapi/linux/android" "$build/$k/demo"
-	sed -E 's/(^|[^a-zA-Z0-9_])__packed([^a-zA-Z0-9_]|$)/\1__attribute__((packed))\2/g' \
-		"$uapi/linux/android/binder.h" >"$build/$k/uapi/linux/android/binder.h"
+	local h
+	for h in binder.h binderfs.h; do
+		sed -E 's/(^|[^a-zA-Z0-9_])__packed([^a-zA-Z0-9_]|$)/\1__attribute__((packed))\2/g' \
+			"$uapi/linux/android/$h" >"$build/$k/uapi/linux/android/$h"
+	done
 	make -s -C "$here" UAPI="$build/$k/uapi" OUT="$build/$k/demo" >&2
 	make -s -C "$top/tools/binder-report" UAPI="$build/$k/uapi" OUT="$build/$k/demo" >&2
 	if [ "$shell" = 1 ]; then

@@ -87,7 +87,17 @@ if [ "$LANE" = reference ]; then
 	n=$((n + 1)); out "ok $n lane.rmmod # SKIP reference cannot be unloaded"
 	n=$((n + 1)); out "ok $n lane.no_debugfs_left # SKIP reference cannot be unloaded"
 else
-	check rmmod rmmod binder_linux
+	# a dying process's last binderfs mount (a file of a lazily unmounted
+	# one) may still be on its way out: give it the same moment
+	unload() {
+		for i in 1 2 3 4 5 6 7 8 9 10; do
+			rmmod binder_linux 2>/dev/null && return 0
+			sleep 1
+		done
+		grep binder_linux /proc/modules
+		rmmod binder_linux
+	}
+	check rmmod unload
 	check no_debugfs_left test ! -e /sys/kernel/debug/binder
 fi
 

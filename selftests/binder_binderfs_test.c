@@ -138,6 +138,14 @@ static int list_dir(const char *dir, char *out, size_t size)
 	return 0;
 }
 
+/* A mount namespace of this process's own, its mounts private; 0 or -1 */
+static int private_mounts(void)
+{
+	if (unshare(CLONE_NEWNS))
+		return -1;
+	return mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
+}
+
 /* A private mount namespace, and a binderfs in it */
 FIXTURE(bfs)
 {
@@ -149,8 +157,7 @@ FIXTURE_SETUP(bfs)
 	self->dir[0] = '\0';
 	if (!binder_is_ours())
 		return;
-	ASSERT_EQ(0, unshare(CLONE_NEWNS));
-	ASSERT_EQ(0, mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
+	ASSERT_EQ(0, private_mounts());
 	ASSERT_EQ(0, bfs_mount(self->dir, sizeof(self->dir), NULL));
 }
 
@@ -302,8 +309,7 @@ TEST(max_option)
 
 	if (!binder_is_ours())
 		SKIP(return, NOT_OURS);
-	ASSERT_EQ(0, unshare(CLONE_NEWNS));
-	ASSERT_EQ(0, mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
+	ASSERT_EQ(0, private_mounts());
 	n = devices_param(names, 8);
 	ASSERT_LT(0, n);
 	EXPECT_EQ(-EINVAL, bfs_mount(dir, sizeof(dir), "max=1048577"));
@@ -551,8 +557,7 @@ TEST(binder_logs)
 
 	if (!binder_is_ours())
 		SKIP(return, NOT_OURS);
-	ASSERT_EQ(0, unshare(CLONE_NEWNS));
-	ASSERT_EQ(0, mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
+	ASSERT_EQ(0, private_mounts());
 	ASSERT_LT(0, devices_param(names, 8));
 	ASSERT_EQ(0, bfs_mount(dir, sizeof(dir), "stats=global"));
 	bfs_path(path, sizeof(path), dir, "binder_logs");
@@ -621,8 +626,7 @@ static int enter_userns(void)
 	    write_file("/proc/self/uid_map", "0 1000 1") ||
 	    write_file("/proc/self/gid_map", "0 1000 1"))
 		return 3;
-	if (unshare(CLONE_NEWNS) ||
-	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+	if (private_mounts())
 		return 4;
 	return 0;
 }
@@ -738,8 +742,7 @@ TEST(pidns_logs)
 
 	if (!binder_is_ours())
 		SKIP(return, NOT_OURS);
-	ASSERT_EQ(0, unshare(CLONE_NEWNS));
-	ASSERT_EQ(0, mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
+	ASSERT_EQ(0, private_mounts());
 	ASSERT_LT(0, devices_param(names, 8));
 	ASSERT_NE(NULL, mkdtemp(dir));
 	ASSERT_EQ(0, pipe2(ready, O_CLOEXEC));

@@ -253,16 +253,14 @@ int binder_freeze_done_clocked(struct binder_proc *proc,
 /*
  * Does @proc belong to the process the caller knows as @nr?  The pid is
  * read in the caller's PID namespace (a container's BINDER_FREEZE names
- * its own processes); from the initial namespace this is upstream's
- * comparison of global pids, which also finds a dead owner's proc that a
- * holder keeps open.
+ * its own processes); in the initial namespace this is upstream's
+ * comparison of global pids.  proc->tgid is held, so a dead owner's proc
+ * that a holder keeps is still found.
  */
 static bool binder_proc_is_pid(struct binder_proc *proc, pid_t nr,
 			       struct pid_namespace *ns)
 {
-	if (ns == &init_pid_ns)
-		return proc->pid == nr;
-	return nr > 0 && task_tgid_nr_ns(proc->tsk, ns) == nr;
+	return nr > 0 && pid_nr_ns(proc->tgid, ns) == nr;
 }
 
 /*

@@ -86,9 +86,9 @@ static const char *binder_txn_call_type_name(int type)
  * then ours: how long the driver took ("t=Nus") and, for a failure, why.
  */
 static void binder_txn_log_print(struct seq_file *m,
-				 struct binder_txn_log_slot *slot)
+				 struct binder_txn_log_slot *slot,
+				 struct pid_namespace *ns)
 {
-	struct pid_namespace *ns = binderfs_file_pid_ns(m->file);
 	struct binder_txn_record rec;
 	unsigned int seq = READ_ONCE(slot->seq);
 
@@ -122,6 +122,7 @@ static void binder_txn_log_print(struct seq_file *m,
 static void binder_txn_log_print_all(struct seq_file *m,
 				     struct binder_txn_log *log)
 {
+	struct pid_namespace *ns = binderfs_file_pid_ns(m->file);
 	unsigned int last = atomic_read(&log->cur);
 	unsigned int count = last + 1, first = 0, i;
 
@@ -134,7 +135,7 @@ static void binder_txn_log_print_all(struct seq_file *m,
 	}
 	for (i = 0; i < count; i++)
 		binder_txn_log_print(m, &log->slot[(first + i) %
-						   BINDER_TXN_LOG_SIZE]);
+						   BINDER_TXN_LOG_SIZE], ns);
 }
 
 int binder_txn_log_show(struct seq_file *m, void *unused)

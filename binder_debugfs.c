@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * debugfs: binder/{state,stats,transactions,proc/<pid>} in upstream's text
- * formats, plus what we add: binder/objects (live object counts, for tests
- * and leak hunting) and lifecycle lines in each proc's block.
+ * debugfs: binder/{state,stats,transactions,proc/<pid>}, state_hashed and
+ * transactions_hashed (upstream 6.16: user pointers hashed), in upstream's
+ * text formats, plus what we add: binder/objects (live object counts, for
+ * tests and leak hunting) and lifecycle lines in each proc's block.
  *
  * The same files (binder_debugfs_entries, binder_proc_fops) make the
  * binder_logs/ directory of a binderfs mount (binder_fs.c).  Each file
@@ -146,7 +147,7 @@ static void print_binder_cmd_counts(struct seq_file *m, atomic_t *counts,
 
 static void print_binder_transaction(struct seq_file *m, const char *prefix,
 				     struct binder_transaction *t,
-				     struct pid_namespace *ns)
+				     struct pid_namespace *ns, bool hash)
 {
 	seq_printf(m, "%s %d: from %d:%d%s to %d:%d code %x flags %x r%d%s",
 		   prefix, t->debug_id, binder_pid_view(t->from_pid, ns),
@@ -155,7 +156,11 @@ static void print_binder_transaction(struct seq_file *m, const char *prefix,
 		   t->to_thread ? binder_pid_view(t->to_thread->pid, ns) : 0,
 		   t->code, t->flags,
 		   t->need_reply, list_empty(&t->work.entry) ? "" : " queued");
-	if (t->buffer)
+	if (t->buffer && hash)
+		seq_printf(m, " size %zd:%zd data %p", t->buffer->data_size,
+			   t->buffer->offsets_size,
+			   (void *)t->buffer->user_data);
+	else if (t->buffer)
 		seq_printf(m, " size %zd:%zd data %lx", t->buffer->data_size,
 			   t->buffer->offsets_size, t->buffer->user_data);
 	seq_putc(m, '\n');
@@ -164,7 +169,7 @@ static void print_binder_transaction(struct seq_file *m, const char *prefix,
 /* "thread N: l NN need_return B tr N", then its transaction stack */
 static void print_binder_thread_clocked(struct seq_file *m,
 					struct binder_thread *thread,
-					struct pid_namespace *ns)
+					struct pid_namespace *ns, bool hash)
 {
 	struct binder_transaction *t;
 
@@ -174,31 +179,42 @@ static void print_binder_thread_clocked(struct seq_file *m,
 	for (t = thread->transaction_stack; t;) {
 		if (t->from == thread) {
 			print_binder_transaction(m, "    outgoing transaction",
-						 t, ns);
+						 t, ns, hash);
 			t = t->from_parent;
 		} else if (t->to_thread == thread) {
 			print_binder_transaction(m, "    incoming transaction",
-						 t, ns);
+						 t, ns, hash);
 			t = t->to_parent;
 		} else {
-			print_binder_transaction(m, "    bad transaction", t, ns);
+			print_binder_transaction(m, "    bad transaction", t, ns,
+						 hash);
 			break;
 		}
 	}
 }
 
-/* "node N: uPTR cCOOKIE hs hw ls lw is iw tr [proc P...]" as upstream */
+/*
+ * "node N: uPTR cCOOKIE hs hw ls lw is iw tr [proc P...]" as upstream; with
+ * @hash, the user's ptr and cookie are printed hashed (%p), as upstream's
+ * state_hashed.
+ */
 static void print_binder_node_clocked(struct seq_file *m,
 				      struct binder_node *node,
-				      struct pid_namespace *ns)
+				      struct pid_namespace *ns, bool hash)
 {
 	struct binder_ref *ref;
 	int count = 0;
 
 	hlist_for_each_entry(ref, &node->refs, node_entry)
 		count++;
-	seq_printf(m, "  node %d: u%016llx c%016llx hs %d hw %d ls %d lw %d is %d iw %d tr %d",
-		   node->debug_id, (u64)node->ptr, (u64)node->cookie,
+	if (hash)
+		seq_printf(m, "  node %d: u%p c%p", node->debug_id,
+			   (void *)(uintptr_t)node->ptr,
+			   (void *)(uintptr_t)node->cookie);
+	else
+		seq_printf(m, "  node %d: u%016llx c%016llx", node->debug_id,
+			   (u64)node->ptr, (u64)node->cookie);
+	seq_printf(m, " hs %d hw %d ls %d lw %d is %d iw %d tr %d",
 		   node->has_strong_ref, node->has_weak_ref,
 		   node->local_strong_refs, node->local_weak_refs,
 		   node->internal_strong_refs, count, node->tmp_refs);
@@ -244,7 +260,7 @@ static void print_binder_lifecycle_plocked(struct seq_file *m,
 }
 
 static void print_binder_proc(struct seq_file *m, struct binder_proc *proc,
-			      struct pid_namespace *ns)
+			      struct pid_namespace *ns, bool hash)
 {
 	struct binder_context *context = proc->context;
 	struct rb_node *n;
@@ -255,7 +271,7 @@ static void print_binder_proc(struct seq_file *m, struct binder_proc *proc,
 	spin_lock(&proc->lock);
 	for (n = rb_first(&proc->threads); n; n = rb_next(n))
 		print_binder_thread_clocked(m, rb_entry(n, struct binder_thread,
-							rb_node), ns);
+							rb_node), ns, hash);
 	print_binder_lifecycle_plocked(m, proc);
 	spin_unlock(&proc->lock);
 	seq_printf(m, "  freeze: frozen %d sync_recv %d async_recv %d outstanding %d\n",
@@ -263,7 +279,7 @@ static void print_binder_proc(struct seq_file *m, struct binder_proc *proc,
 		   proc->outstanding_txns);
 	for (n = rb_first(&proc->nodes); n; n = rb_next(n))
 		print_binder_node_clocked(m, rb_entry(n, struct binder_node,
-						      rb_node), ns);
+						      rb_node), ns, hash);
 	for (n = rb_first(&proc->refs_by_desc); n; n = rb_next(n))
 		print_binder_ref_clocked(m, rb_entry(n, struct binder_ref,
 						     rb_node_desc));
@@ -309,20 +325,71 @@ static void print_binder_proc_stats(struct seq_file *m,
 	binder_alloc_print_pages(m, &proc->alloc);
 }
 
-static int state_show(struct seq_file *m, void *unused)
+/* A dead node is in a view when a proc holding a ref to it is. */
+static bool binder_node_in_view_clocked(struct binder_node *node,
+					struct pid_namespace *ns)
+{
+	struct binder_ref *ref;
+
+	hlist_for_each_entry(ref, &node->refs, node_entry)
+		if (binder_proc_view(ref->proc, ns))
+			return true;
+	return false;
+}
+
+/* upstream's "dead nodes:" section: every device's dead nodes, first */
+static void print_binder_dead_nodes(struct seq_file *m,
+				    struct pid_namespace *ns, bool hash)
+{
+	struct binder_context *context;
+	bool header = false;
+
+	mutex_lock(&binder_contexts_lock);
+	list_for_each_entry(context, &binder_contexts, entry) {
+		struct binder_node *node;
+
+		mutex_lock(&context->lock);
+		list_for_each_entry(node, &context->dead_nodes, dead_entry) {
+			if (!binder_node_in_view_clocked(node, ns))
+				continue;
+			if (!header)
+				seq_puts(m, "dead nodes:\n");
+			header = true;
+			print_binder_node_clocked(m, node, ns, hash);
+		}
+		mutex_unlock(&context->lock);
+	}
+	mutex_unlock(&binder_contexts_lock);
+}
+
+static void print_binder_state(struct seq_file *m, bool hash)
 {
 	struct pid_namespace *ns = binder_seq_ns(m);
 	struct binder_proc *proc;
 
 	seq_puts(m, "binder state:\n");
+	print_binder_dead_nodes(m, ns, hash);
 	mutex_lock(&binder_procs_lock);
 	list_for_each_entry(proc, &binder_procs, proc_node)
 		if (binder_proc_view(proc, ns))
-			print_binder_proc(m, proc, ns);
+			print_binder_proc(m, proc, ns, hash);
 	mutex_unlock(&binder_procs_lock);
+}
+
+static int state_show(struct seq_file *m, void *unused)
+{
+	print_binder_state(m, false);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(state);
+
+/* upstream 6.16's state_hashed: "state" with user pointers hashed */
+static int state_hashed_show(struct seq_file *m, void *unused)
+{
+	print_binder_state(m, true);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(state_hashed);
 
 static int stats_show(struct seq_file *m, void *unused)
 {
@@ -358,7 +425,7 @@ DEFINE_SHOW_ATTRIBUTE(stats);
  * Every live transaction, where it is queued or whose stack holds it; in
  * a view of a pid namespace, those whose sender or target is visible.
  */
-static int transactions_show(struct seq_file *m, void *unused)
+static void print_binder_transactions(struct seq_file *m, bool hash)
 {
 	struct pid_namespace *ns = binder_seq_ns(m);
 	struct binder_context *context;
@@ -374,14 +441,27 @@ static int transactions_show(struct seq_file *m, void *unused)
 			    !(t->to_proc && binder_proc_view(t->to_proc, ns)))
 				continue;
 			seq_printf(m, "context %s", context->name);
-			print_binder_transaction(m, ":", t, ns);
+			print_binder_transaction(m, ":", t, ns, hash);
 		}
 		mutex_unlock(&context->lock);
 	}
 	mutex_unlock(&binder_contexts_lock);
+}
+
+static int transactions_show(struct seq_file *m, void *unused)
+{
+	print_binder_transactions(m, false);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(transactions);
+
+/* upstream 6.16's transactions_hashed: user pointers hashed */
+static int transactions_hashed_show(struct seq_file *m, void *unused)
+{
+	print_binder_transactions(m, true);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(transactions_hashed);
 
 /* Ours: every live object count, one "name N" line each, zero included. */
 static int objects_show(struct seq_file *m, void *unused)
@@ -409,7 +489,7 @@ static int proc_show(struct seq_file *m, void *unused)
 	mutex_lock(&binder_procs_lock);
 	list_for_each_entry(proc, &binder_procs, proc_node)
 		if (binder_proc_view(proc, ns) == pid)
-			print_binder_proc(m, proc, ns);
+			print_binder_proc(m, proc, ns, false);
 	mutex_unlock(&binder_procs_lock);
 	return 0;
 }
@@ -429,8 +509,10 @@ const struct file_operations binder_proc_fops = {
 
 const struct binder_debugfs_entry binder_debugfs_entries[] = {
 	{ "state", &state_fops },
+	{ "state_hashed", &state_hashed_fops },
 	{ "stats", &stats_fops },
 	{ "transactions", &transactions_fops },
+	{ "transactions_hashed", &transactions_hashed_fops },
 	{ "objects", &objects_fops },
 	{ "transaction_log", &binder_txn_log_fops },
 	{ "failed_transaction_log", &binder_failed_txn_log_fops },

@@ -1043,6 +1043,7 @@ struct binder_device *binder_device_new(const char *name)
 	refcount_set(&device->ref, 1);
 	mutex_init(&device->context.lock);
 	INIT_LIST_HEAD(&device->context.transactions);
+	INIT_LIST_HEAD(&device->context.dead_nodes);
 	device->context.name = device->name;
 	mutex_lock(&binder_contexts_lock);
 	list_add_tail(&device->context.entry, &binder_contexts);

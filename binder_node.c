@@ -198,6 +198,7 @@ struct binder_node *binder_new_node_clocked(struct binder_proc *proc,
 	node->proc = proc;
 	node->ptr = ptr;
 	INIT_HLIST_HEAD(&node->refs);
+	INIT_LIST_HEAD(&node->dead_entry);
 	INIT_LIST_HEAD(&node->work.entry);
 	node->work.type = BINDER_WORK_NODE;
 	INIT_LIST_HEAD(&node->async_todo);
@@ -260,6 +261,8 @@ static void binder_node_check_clocked(struct binder_node *node)
 	if (proc) {
 		binder_dequeue_work_clocked(&node->work);
 		rb_erase(&node->rb_node, &proc->nodes);
+	} else {
+		list_del(&node->dead_entry);
 	}
 	binder_debug(BINDER_DEBUG_INTERNAL_REFS, "node %d u%016llx freed\n",
 		     node->debug_id, (u64)node->ptr);
@@ -894,6 +897,7 @@ static void binder_node_release_clocked(struct binder_node *node)
 	binder_release_work_clocked(proc, &node->async_todo);
 	binder_dequeue_work_clocked(&node->work);
 	rb_erase(&node->rb_node, &proc->nodes);
+	list_add_tail(&node->dead_entry, &proc->context->dead_nodes);
 	node->proc = NULL;
 	node->local_strong_refs = 0;
 	node->local_weak_refs = 0;

@@ -181,11 +181,14 @@ struct binder_node;
  * @mgr_uid_set: @mgr_uid is valid                                (@lock)
  * @name:       the device name, for messages
  * @transactions: every live transaction of the device         (@lock)
+ * @dead_nodes: nodes whose owner is gone but that refs still hold, for
+ *              debugfs "state" (upstream's "dead nodes:")         (@lock)
  * @entry:      in binder_contexts                    (binder_contexts_lock)
  */
 struct binder_context {
 	struct mutex lock;	/* see the kernel-doc above */
 	struct list_head transactions;
+	struct list_head dead_nodes;
 	struct list_head entry;
 	struct binder_node *mgr_node;
 	kuid_t mgr_uid;
@@ -268,6 +271,7 @@ struct binder_error {
  * @debug_id:   unique id for debugfs and messages
  * @work:       BINDER_WORK_NODE: tells the owner about count changes
  * @rb_node:    in proc->nodes, keyed by @ptr, while the owner lives
+ * @dead_entry: in context->dead_nodes once the owner is dead
  * @proc:       owner; NULL once the owner is dead
  * @refs:       every struct binder_ref to this node
  * @internal_strong_refs: refs with a strong count
@@ -290,6 +294,7 @@ struct binder_node {
 	int debug_id;
 	struct binder_work work;
 	struct rb_node rb_node;
+	struct list_head dead_entry;
 	struct binder_proc *proc;
 	struct hlist_head refs;
 	int internal_strong_refs;

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
@@ -19,7 +20,7 @@
 #define COOKIE 0xdead0001ULL
 
 #define CODE_GET_BINDER	10
-#define CODE_HANG	11	/* never answered */
+#define CODE_HANG	11	/* never answered, buffer kept */
 
 static void handler(struct binder_server *s, struct binder_reader *r,
 		    const struct binder_br *tr, struct binder_answer *ans)
@@ -28,6 +29,7 @@ static void handler(struct binder_server *s, struct binder_reader *r,
 
 	if (tr->txn.code == CODE_HANG) {
 		ans->no_reply = true;
+		ans->keep_buffer = true;	/* in flight with its buffer */
 		return;
 	}
 	if (tr->txn.code != CODE_GET_BINDER)
@@ -281,6 +283,174 @@ TEST_F(death, owner_dies_during_call)
 	if (br.cmd == BR_TRANSACTION_COMPLETE)
 		ASSERT_EQ(0, binder_read_br(&self->r, &br, T));
 	EXPECT_EQ(BR_DEAD_REPLY, br.cmd);
+}
+
+/* The "  node N: u... c..." line of node @node in @buf, copied to @line */
+static bool node_line(const char *buf, int node, char *line, size_t size)
+{
+	char want[32];
+	const char *p, *e;
+
+	snprintf(want, sizeof(want), "\n  node %d: ", node);
+	p = strstr(buf, want);
+	if (!p)
+		return false;
+	p++;
+	e = strchr(p, '\n');
+	snprintf(line, size, "%.*s", e ? (int)(e - p) : (int)strlen(p), p);
+	return true;
+}
+
+/*
+ * The "dead nodes:" section of debugfs state (before the first proc): is
+ * node @node there, with @pid among the procs holding a ref?  1 yes, 0 no,
+ * -1 if state can't be read.
+ */
+static int dead_node_listed(const char *file, int node, pid_t pid)
+{
+	static char buf[1 << 18];
+	char line[256], want[32];
+	const char *sec, *end;
+
+	if (binder_read_file(file, buf, sizeof(buf)) < 0)
+		return -1;
+	sec = strstr(buf, "\ndead nodes:\n");
+	if (!sec)
+		return 0;
+	end = strstr(sec, "\nproc ");
+	if (end)
+		buf[end - buf + 1] = '\0';
+	if (!node_line(sec, node, line, sizeof(line)))
+		return 0;
+	/* "... tr 0 proc 123 456" */
+	snprintf(want, sizeof(want), " %d", pid);
+	strcat(line, " ");
+	sec = strstr(line, " proc ");
+	if (!sec)
+		return 0;
+	strcat(want, " ");
+	return !!strstr(sec + 5, want);
+}
+
+/* The node id our ref @desc points to, from proc/<pid>: "... node N s ..." */
+static int ref_node_id(uint32_t desc)
+{
+	static char buf[65536];
+	char want[32];
+	const char *p;
+	int node;
+
+	if (binder_read_proc(getpid(), buf, sizeof(buf)) < 0)
+		return -1;
+	snprintf(want, sizeof(want), ": desc %u ", desc);
+	p = strstr(buf, want);
+	if (!p)
+		return -1;
+	p = strstr(p, "node ");
+	if (!p || sscanf(p, "node %d", &node) != 1)
+		return -1;
+	return node;
+}
+
+/*
+ * A node whose owner died while we hold a ref is in state's "dead nodes:"
+ * section, naming us; once our ref goes, so does the node.
+ */
+TEST_F(death, dead_nodes_in_state)
+{
+	struct binder_cmds c = { .len = 0 };
+	int node;
+
+	node = ref_node_id(0);
+	ASSERT_LT(0, node);
+	EXPECT_EQ(0, dead_node_listed(BINDER_DEBUGFS "/state", node, getpid()));
+	binder_server_stop(&self->s);
+	ASSERT_TRUE(ref_dead(0));
+	EXPECT_EQ(1, dead_node_listed(BINDER_DEBUGFS "/state", node, getpid()));
+	cmd_handle(&c, BC_RELEASE, 0);
+	ASSERT_EQ(0, binder_write_cmds(self->fd, &c, NULL));
+	EXPECT_EQ(-1, ref_node_id(0));
+	EXPECT_EQ(0, dead_node_listed(BINDER_DEBUGFS "/state", node, getpid()));
+}
+
+/*
+ * Does %p print pointers as they are?  no_hash_pointers says so, and so
+ * does slub_debug (unless "slub_debug=-"): the kernel then turns hashing
+ * off itself (the 6.1/6.12 lane boots with slub_debug=FZP).
+ */
+static bool kernel_prints_raw_pointers(void)
+{
+	char cmdline[4096];
+
+	if (binder_read_file("/proc/cmdline", cmdline, sizeof(cmdline)) < 0)
+		return false;
+	return strstr(cmdline, "no_hash_pointers") ||
+	       (strstr(cmdline, "slub_debug") && !strstr(cmdline, "slub_debug=-"));
+}
+
+/*
+ * Ours (upstream 6.16's files, which the 6.1/6.12 reference lacks):
+ * state_hashed and transactions_hashed print what state and transactions
+ * print, with the user's node ptr/cookie and buffer addresses hashed (%p),
+ * or as they are where the kernel prints raw pointers.
+ */
+TEST_F(death, hashed_files_hide_user_pointers)
+{
+	static char raw[1 << 18], hashed[1 << 18];
+	char rline[256], hline[256], rdata[64], hdata[64];
+	bool raw_ptrs = kernel_prints_raw_pointers();
+	const struct flat_binder_object *obj;
+	struct binder_cmds c = { .len = 0 };
+	struct binder_br br;
+	const char *p;
+	int node, n;
+
+	if (!binder_is_ours())
+		SKIP(return, "state_hashed: our extension (upstream 6.16)");
+	ASSERT_EQ(BR_REPLY, binder_call(&self->r, 0, CODE_GET_BINDER, NULL, 0, &br));
+	obj = br_data(&br);
+	ASSERT_EQ(1, obj->handle);
+	cmd_handle(&c, BC_ACQUIRE, 1);
+	cmd_free_buffer(&c, br.txn.data.ptr.buffer);
+	ASSERT_EQ(0, binder_write_cmds(self->fd, &c, NULL));
+	node = ref_node_id(1);
+	ASSERT_LT(0, node);
+
+	ASSERT_LT(0, binder_read_file(BINDER_DEBUGFS "/state", raw, sizeof(raw)));
+	ASSERT_LT(0, binder_read_file(BINDER_DEBUGFS "/state_hashed", hashed,
+				      sizeof(hashed)));
+	ASSERT_TRUE(node_line(raw, node, rline, sizeof(rline)));
+	ASSERT_TRUE(node_line(hashed, node, hline, sizeof(hline)));
+	/* the server's 0xb1/0xc1 as they are, then hashed */
+	EXPECT_NE(NULL, strstr(rline, "u00000000000000b1 c00000000000000c1 "));
+	EXPECT_EQ(raw_ptrs, strcmp(rline, hline) == 0);
+	EXPECT_EQ(raw_ptrs, !!strstr(hline, "u00000000000000b1 "));
+	EXPECT_EQ(raw_ptrs, !!strstr(hline, " c00000000000000c1 "));
+	/* the rest of the line is the same */
+	EXPECT_STREQ(strstr(rline, " hs "), strstr(hline, " hs "));
+
+	/* a call in flight: its buffer address hashed, the rest alike */
+	cmds_reset(&c);
+	cmd_txn(&c, BC_TRANSACTION, 1, CODE_HANG, 0, "abcd", 4, NULL, 0);
+	ASSERT_EQ(0, binder_write_cmds(self->fd, &c, NULL));
+	ASSERT_EQ(0, binder_server_wait(&self->s, BR_TRANSACTION, NULL, T));
+	ASSERT_LT(0, binder_read_file(BINDER_DEBUGFS "/transactions", raw,
+				      sizeof(raw)));
+	ASSERT_LT(0, binder_read_file(BINDER_DEBUGFS "/transactions_hashed",
+				      hashed, sizeof(hashed)));
+	EXPECT_EQ(0, strncmp(hashed, "binder transactions:\n", 21));
+	p = strstr(raw, " size 4:0 data ");
+	ASSERT_NE(NULL, p) TH_LOG("transactions: %s", raw);
+	n = sscanf(p, " size 4:0 data %63s", rdata);
+	ASSERT_EQ(1, n);
+	p = strstr(hashed, " size 4:0 data ");
+	ASSERT_NE(NULL, p);
+	n = sscanf(p, " size 4:0 data %63s", hdata);
+	ASSERT_EQ(1, n);
+	/* "data %lx" there, "data %p" here: hashed, or 16 digits of it */
+	EXPECT_EQ(raw_ptrs,
+		  strtoull(rdata, NULL, 16) == strtoull(hdata, NULL, 16));
+	EXPECT_EQ(16, strlen(hdata));
 }
 
 TEST_HARNESS_MAIN

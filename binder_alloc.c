@@ -22,6 +22,7 @@
 #include <linux/uaccess.h>
 
 #include "binder_internal.h"
+#include "binder_trace.h"
 
 /* Resident pages that no buffer uses, across all procs. */
 u32 binder_alloc_debug_mask = BINDER_ALLOC_DEBUG_USER_ERROR;
@@ -122,6 +123,14 @@ static struct binder_alloc_page *binder_alloc_page_at(struct binder_alloc *alloc
 	return &alloc->pages[(addr - alloc->area) >> PAGE_SHIFT];
 }
 
+/* Trace event binder_update_page_range: the pages of [start, end) */
+static void binder_trace_page_range(struct binder_alloc *alloc, bool allocate,
+				    unsigned long start, unsigned long end)
+{
+	trace_binder_update_page_range(alloc, allocate, start & PAGE_MASK,
+				       PAGE_ALIGN(end));
+}
+
 static void binder_page_free_alocked(struct binder_alloc *alloc,
 				     struct binder_alloc_page *p)
 {
@@ -140,12 +149,17 @@ static void binder_pages_put_alocked(struct binder_alloc *alloc,
 	for (addr = start & PAGE_MASK; addr < end; addr += PAGE_SIZE) {
 		struct binder_alloc_page *p = binder_alloc_page_at(alloc, addr);
 
+		size_t index = p - alloc->pages;
+
 		if (WARN_ON_ONCE(!p->users) || --p->users || !p->page)
 			continue;
-		if (alloc->mapped)
+		if (alloc->mapped) {
+			trace_binder_free_lru_start(alloc, index);
 			list_lru_add_obj(&binder_alloc_lru, &p->lru);
-		else
+			trace_binder_free_lru_end(alloc, index);
+		} else {
 			binder_page_free_alocked(alloc, p);
+		}
 	}
 }
 
@@ -163,15 +177,19 @@ static int binder_pages_get_alocked(struct binder_alloc *alloc,
 
 	for (addr = start & PAGE_MASK; addr < end; addr += PAGE_SIZE) {
 		struct binder_alloc_page *p = binder_alloc_page_at(alloc, addr);
+		size_t index = p - alloc->pages;
 		struct page *page;
 
 		if (p->users++) {
 			continue;
 		} else if (p->page) {
+			trace_binder_alloc_lru_start(alloc, index);
 			list_lru_del_obj(&binder_alloc_lru, &p->lru);
+			trace_binder_alloc_lru_end(alloc, index);
 			continue;
 		}
 
+		trace_binder_alloc_page_start(alloc, index);
 		page = alloc_page(GFP_KERNEL | __GFP_HIGHMEM | __GFP_ZERO);
 		if (!page) {
 			ret = -ENOMEM;
@@ -190,6 +208,7 @@ static int binder_pages_get_alocked(struct binder_alloc *alloc,
 		p->page = page;
 		alloc->resident++;
 		binder_stats_created(BINDER_STAT_PAGE);
+		trace_binder_alloc_page_end(alloc, index);
 	}
 	return 0;
 }
@@ -208,6 +227,7 @@ static enum lru_status binder_alloc_isolate(struct list_head *item,
 	struct binder_alloc *alloc = p->alloc;
 	struct mm_struct *mm = alloc->mm;
 	unsigned long addr;
+	size_t index;
 
 	/* alloc (so mm) lives: its release takes this lru lock to unlink p */
 	if (!mmget_not_zero(mm))
@@ -220,14 +240,20 @@ static enum lru_status binder_alloc_isolate(struct list_head *item,
 	list_lru_isolate(lru, item);
 	spin_unlock(lock);
 
-	addr = alloc->area + ((p - alloc->pages) << PAGE_SHIFT);
+	index = p - alloc->pages;
+	addr = alloc->area + (index << PAGE_SHIFT);
 	if (alloc->mapped) {
 		struct vm_area_struct *vma = vma_lookup(mm, addr);
 
-		if (vma)
+		if (vma) {
+			trace_binder_unmap_user_start(alloc, index);
 			binder_zap_page(vma, addr);
+			trace_binder_unmap_user_end(alloc, index);
+		}
 	}
+	trace_binder_unmap_kernel_start(alloc, index);
 	binder_page_free_alocked(alloc, p);
+	trace_binder_unmap_kernel_end(alloc, index);
 
 	mutex_unlock(&alloc->mutex);
 	mmap_read_unlock(mm);
@@ -510,6 +536,8 @@ struct binder_buffer *binder_alloc_new_buf(struct binder_alloc *alloc,
 			goto err;
 		}
 	}
+	binder_trace_page_range(alloc, true, buffer->user_data,
+				buffer->user_data + size);
 	ret = binder_pages_get_alocked(alloc, vma, buffer->user_data,
 				       buffer->user_data + size);
 	if (ret)
@@ -618,6 +646,8 @@ static void binder_alloc_free_buf_alocked(struct binder_alloc *alloc,
 				   "%d: binder_free_buf size %zd async free %zd\n",
 				   alloc->pid, size, alloc->free_async_space);
 	}
+	binder_trace_page_range(alloc, false, buffer->user_data,
+				buffer->user_data + size);
 	binder_pages_put_alocked(alloc, buffer->user_data,
 				 buffer->user_data + size);
 	rb_erase(&buffer->rb_node, &alloc->allocated_buffers);

@@ -69,6 +69,7 @@ extern u32 binder_alloc_debug_mask;
  * @offsets_size: bytes of the object offsets array
  * @extra_size:   bytes of extra (security context, scatter-gather) space
  * @pid:          who allocated it (the sender), for async accounting
+ * @debug_id:     the transaction it was allocated for (trace events)
  * @owner:        the transaction it carries, while it has one
  * @target_node:  the node a call was sent to (NULL for a reply); the
  *                buffer holds a local strong count on it
@@ -98,6 +99,7 @@ struct binder_buffer {
 	size_t offsets_size;
 	size_t extra_size;
 	pid_t pid;
+	int debug_id;
 	void *owner;
 	struct binder_node *target_node;
 };

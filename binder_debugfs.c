@@ -44,7 +44,7 @@ static const char * const binder_stat_names[BINDER_STAT_COUNT] = {
 	[BINDER_STAT_PAGE] = "page",
 };
 
-static const char * const binder_bc_names[BINDER_BC_COUNT] = {
+const char * const binder_bc_names[BINDER_BC_COUNT] = {
 	[_IOC_NR(BC_TRANSACTION)] = "BC_TRANSACTION",
 	[_IOC_NR(BC_REPLY)] = "BC_REPLY",
 	[_IOC_NR(BC_ACQUIRE_RESULT)] = "BC_ACQUIRE_RESULT",
@@ -71,7 +71,7 @@ static const char * const binder_bc_names[BINDER_BC_COUNT] = {
 #endif
 };
 
-static const char * const binder_br_names[BINDER_BR_COUNT] = {
+const char * const binder_br_names[BINDER_BR_COUNT] = {
 	[_IOC_NR(BR_ERROR)] = "BR_ERROR",
 	[_IOC_NR(BR_OK)] = "BR_OK",
 	[_IOC_NR(BR_TRANSACTION)] = "BR_TRANSACTION",

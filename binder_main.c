@@ -22,6 +22,7 @@
 
 #include "binder_internal.h"
 #include "binder_log.h"
+#include "binder_trace.h"
 
 static char *devices = "binder";
 module_param(devices, charp, 0444);
@@ -86,7 +87,7 @@ static int binder_ref_cmd(struct binder_proc *proc,
 	struct binder_spare sp;
 	struct binder_node *mgr;
 	int ret = -EINVAL;
-	u32 desc;
+	struct binder_ref *ref;
 
 	/* handle 0 may need a new ref to the context manager */
 	binder_spare_init(&sp);
@@ -105,7 +106,7 @@ static int binder_ref_cmd(struct binder_proc *proc,
 			return -EINVAL;
 		}
 		ret = binder_inc_ref_for_node_clocked(proc, mgr, strong, NULL,
-						      &desc, &sp);
+						      &ref, &sp);
 	}
 	if (ret)
 		ret = binder_update_ref_for_handle_clocked(proc, target,
@@ -189,6 +190,7 @@ static int binder_thread_write(struct binder_proc *proc,
 		if (get_user(cmd, (u32 __user *)ptr))
 			return -EFAULT;
 		ptr += sizeof(u32);
+		trace_binder_command(cmd);
 		if (_IOC_NR(cmd) < BINDER_BC_COUNT)
 			atomic_inc(&binder_stats.bc[_IOC_NR(cmd)]);
 
@@ -369,8 +371,9 @@ struct binder_rbuf {
 	size_t cap;
 };
 
-static void binder_put_cmd_data(struct binder_rbuf *rb, u32 cmd,
-				const void *data, size_t size)
+/* Stage a return; the leading BR_NOOP of a read is not traced, as upstream */
+static void binder_stage_cmd(struct binder_rbuf *rb, u32 cmd,
+			     const void *data, size_t size)
 {
 	if (WARN_ON_ONCE(rb->cap - rb->len < sizeof(u32) + size))
 		return;
@@ -380,6 +383,14 @@ static void binder_put_cmd_data(struct binder_rbuf *rb, u32 cmd,
 	rb->len += sizeof(u32) + size;
 	if (_IOC_NR(cmd) < BINDER_BR_COUNT)
 		atomic_inc(&binder_stats.br[_IOC_NR(cmd)]);
+}
+
+/* A return for the reader (trace event binder_return) */
+static void binder_put_cmd_data(struct binder_rbuf *rb, u32 cmd,
+				const void *data, size_t size)
+{
+	trace_binder_return(cmd);
+	binder_stage_cmd(rb, cmd, data, size);
 }
 
 static void binder_put_cmd(struct binder_rbuf *rb, u32 cmd)
@@ -480,7 +491,7 @@ static int binder_thread_read(struct binder_proc *proc,
 		return -EFAULT;
 	rb.cap = min_t(size_t, size - *consumed, BINDER_READ_STAGE);
 	if (*consumed == 0)
-		binder_put_cmd(&rb, BR_NOOP);
+		binder_stage_cmd(&rb, BR_NOOP, NULL, 0);
 
 	mutex_lock(&context->lock);
 retry:
@@ -492,6 +503,8 @@ retry:
 						BINDER_LOOPER_STATE_ENTERED)))
 		binder_user_error("%d:%d waits for proc work before entering the looper (%x)\n",
 				  proc->pid, thread->pid, thread->looper);
+	trace_binder_wait_for_work(do_proc_work, !!thread->transaction_stack,
+				   !list_empty(&thread->todo));
 	if (thread->released) {
 		ret = -ESRCH;
 	} else if (non_block) {
@@ -561,6 +574,7 @@ retry:
 				tr.secctx = t->security_ctx;
 				trsize = sizeof(tr);
 			}
+			trace_binder_transaction_received(t);
 			binder_put_cmd_data(&rb, cmd, &tr, trsize);
 			binder_dequeue_work_clocked(w);
 			binder_transaction_delivered_clocked(thread, t);
@@ -686,6 +700,7 @@ out:
 		} else if (put_user(BR_SPAWN_LOOPER, (u32 __user *)start)) {
 			return -EFAULT;
 		}
+		trace_binder_return(BR_SPAWN_LOOPER);
 		atomic_inc(&binder_stats.br[_IOC_NR(BR_SPAWN_LOOPER)]);
 	}
 	if (rb.len && copy_to_user(ptr, rb.buf, rb.len))
@@ -716,6 +731,7 @@ static int binder_ioctl_write_read(struct file *filp,
 	if (bwr.write_size > 0) {
 		ret = binder_thread_write(proc, thread, bwr.write_buffer,
 					  bwr.write_size, &bwr.write_consumed);
+		trace_binder_write_done(ret);
 		if (ret < 0) {
 			bwr.read_consumed = 0;
 			goto out;
@@ -725,6 +741,7 @@ static int binder_ioctl_write_read(struct file *filp,
 		ret = binder_thread_read(proc, thread, bwr.read_buffer,
 					 bwr.read_size, &bwr.read_consumed,
 					 filp->f_flags & O_NONBLOCK);
+		trace_binder_read_done(ret);
 		if (ret < 0)
 			goto out;
 	}
@@ -841,7 +858,8 @@ static int binder_ioctl_node_info_for_ref(struct binder_proc *proc,
 	return ret;
 }
 
-static long binder_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
+static long binder_ioctl_cmd(struct file *filp, unsigned int cmd,
+			     unsigned long arg)
 {
 	struct binder_proc *proc = filp->private_data;
 	void __user *ubuf = (void __user *)arg;
@@ -925,6 +943,17 @@ static long binder_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 	if (ret && ret != -EINTR && ret != -ERESTARTSYS && ret != -EAGAIN)
 		binder_user_error("%d:%d ioctl %x %lx returned %d\n",
 				  proc->pid, current->pid, cmd, arg, ret);
+	return ret;
+}
+
+/* trace events binder_ioctl and binder_ioctl_done around every ioctl */
+static long binder_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
+{
+	long ret;
+
+	trace_binder_ioctl(cmd, arg);
+	ret = binder_ioctl_cmd(filp, cmd, arg);
+	trace_binder_ioctl_done(ret);
 	return ret;
 }
 

@@ -704,14 +704,15 @@ static int binder_dec_ref_clocked(struct binder_ref *ref, bool strong)
  * @node:        the node
  * @strong:      strong or weak count
  * @target_list: see binder_inc_node_clocked()
- * @desc:        the handle, out
+ * @refp:        the ref (its handle is ->desc), out; valid under the lock
  * @sp:          where a new ref comes from
  *
  * Return: 0, -ENOMEM (no spare ref, or @proc is dead), or -EINVAL.
  */
 int binder_inc_ref_for_node_clocked(struct binder_proc *proc,
 				    struct binder_node *node, bool strong,
-				    struct list_head *target_list, u32 *desc,
+				    struct list_head *target_list,
+				    struct binder_ref **refp,
 				    struct binder_spare *sp)
 {
 	struct binder_ref *ref;
@@ -726,7 +727,7 @@ int binder_inc_ref_for_node_clocked(struct binder_proc *proc,
 			binder_delete_ref_clocked(ref);
 		return ret;
 	}
-	*desc = ref->desc;
+	*refp = ref;
 	return 0;
 }
 

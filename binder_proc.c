@@ -38,6 +38,7 @@
 #include <linux/slab.h>
 
 #include "binder_internal.h"
+#include "binder_trace.h"
 
 /* binder_procs_lock guards binder_procs, the list of every open proc */
 DEFINE_MUTEX(binder_procs_lock);
@@ -349,7 +350,7 @@ static void binder_proc_teardown(struct work_struct *work)
 
 	/* the vma path may have queued the death work: let it finish */
 	flush_work(&proc->dead_work);
-	binder_proc_kill(proc);
+	binder_proc_kill(proc, BINDER_KILL_RELEASED);
 
 	mutex_lock(&context->lock);
 	/* no ioctl can come any more: release what got in during the kill */
@@ -368,7 +369,7 @@ static void binder_proc_dead_work(struct work_struct *work)
 
 	binder_debug(BINDER_DEBUG_DEAD_BINDER, "%d: owner gone, proc dead\n",
 		     proc->pid);
-	binder_proc_kill(proc);
+	binder_proc_kill(proc, BINDER_KILL_OWNER_EXIT);
 }
 
 /**
@@ -433,6 +434,8 @@ static void binder_vma_close(struct vm_area_struct *vma)
 	binder_debug(BINDER_DEBUG_OPEN_CLOSE, "%d close vm area %lx-%lx (%s)\n",
 		     proc->pid, vma->vm_start, vma->vm_end,
 		     gone ? "exit" : "munmap");
+	trace_binder_vma_close(proc, vma->vm_end - vma->vm_start,
+			       gone ? BINDER_VMA_TORN_DOWN : BINDER_VMA_UNMAPPED);
 
 	binder_alloc_vma_close(&proc->alloc, vma, gone);
 

@@ -29,6 +29,7 @@
 
 #include "binder_internal.h"
 #include "binder_log.h"
+#include "binder_trace.h"
 
 static struct binder_transaction *binder_transaction_new(void)
 {
@@ -61,6 +62,7 @@ static void binder_free_fd_fixups(struct binder_transaction *t)
 
 void binder_free_transaction_clocked(struct binder_transaction *t)
 {
+	trace_binder_txn_latency_free(t);
 	binder_outstanding_dec_clocked(t);
 	binder_free_fd_fixups(t);
 	list_del(&t->context_entry);
@@ -382,6 +384,7 @@ static void binder_free_buf_clocked(struct binder_proc *proc,
 	struct binder_transaction *t = buffer->owner;
 	struct binder_node *node = buffer->target_node;
 
+	trace_binder_transaction_buffer_release(buffer);
 	if (t) {
 		t->buffer = NULL;
 		buffer->owner = NULL;
@@ -655,6 +658,7 @@ found:
 	buffer = queued->buffer;
 	queued->buffer = NULL;
 	buffer->owner = NULL;
+	trace_binder_transaction_update_buffer_release(buffer);
 	/* never delivered: its objects go back, its fds were never installed */
 	binder_buffer_release_clocked(queued->to_proc, buffer,
 				      binder_buffer_object_count(buffer), NULL);
@@ -727,12 +731,13 @@ static u32 binder_proc_transaction_clocked(struct binder_transaction *t,
 static int binder_translate_binder(struct binder_proc *proc,
 				   struct binder_thread *thread,
 				   struct binder_proc *target_proc,
+				   const struct binder_transaction *t,
 				   struct flat_binder_object *fp,
 				   struct binder_spare *sp)
 {
 	bool strong = fp->hdr.type == BINDER_TYPE_BINDER;
 	struct binder_node *node;
-	u32 desc;
+	struct binder_ref *ref;
 	int ret;
 
 	node = binder_get_node_clocked(proc, fp->binder);
@@ -753,12 +758,13 @@ static int binder_translate_binder(struct binder_proc *proc,
 	if (security_binder_transfer_binder(proc->cred, target_proc->cred))
 		return -EPERM;
 	ret = binder_inc_ref_for_node_clocked(target_proc, node, strong,
-					      &thread->todo, &desc, sp);
+					      &thread->todo, &ref, sp);
 	if (ret)
 		return ret;
+	trace_binder_transaction_node_to_ref(t, node, ref);
 	fp->hdr.type = strong ? BINDER_TYPE_HANDLE : BINDER_TYPE_WEAK_HANDLE;
 	fp->binder = 0;
-	fp->handle = desc;
+	fp->handle = ref->desc;
 	fp->cookie = 0;
 	return 0;
 }
@@ -766,13 +772,13 @@ static int binder_translate_binder(struct binder_proc *proc,
 static int binder_translate_handle(struct binder_proc *proc,
 				   struct binder_thread *thread,
 				   struct binder_proc *target_proc,
+				   const struct binder_transaction *t,
 				   struct flat_binder_object *fp,
 				   struct binder_spare *sp)
 {
 	bool strong = fp->hdr.type == BINDER_TYPE_HANDLE;
+	struct binder_ref *ref, *dst;
 	struct binder_node *node;
-	struct binder_ref *ref;
-	u32 desc;
 	int ret;
 
 	ref = binder_get_ref_clocked(proc, fp->handle, strong);
@@ -790,14 +796,16 @@ static int binder_translate_handle(struct binder_proc *proc,
 		fp->binder = node->ptr;
 		fp->cookie = node->cookie;
 		binder_inc_node_clocked(node, strong, false, NULL);
+		trace_binder_transaction_ref_to_node(t, node, ref);
 		return 0;
 	}
 	ret = binder_inc_ref_for_node_clocked(target_proc, node, strong, NULL,
-					      &desc, sp);
+					      &dst, sp);
 	if (ret)
 		return ret;
+	trace_binder_transaction_ref_to_ref(t, node, ref, dst);
 	fp->binder = 0;
-	fp->handle = desc;
+	fp->handle = dst->desc;
 	fp->cookie = 0;
 	return 0;
 }
@@ -849,6 +857,7 @@ static int binder_translate_fd(struct binder_fd_send *fs, u32 fd,
 	fixup->offset = fd_offset;
 	fixup->target_fd = -1;
 	list_add_tail(&fixup->entry, &fs->t->fd_fixups);
+	trace_binder_transaction_fd_send(fs->t, fd, fd_offset);
 	return 0;
 }
 
@@ -1098,6 +1107,7 @@ static int binder_check_objects(struct binder_fd_send *fs,
 static int binder_translate_objects_clocked(struct binder_proc *proc,
 					    struct binder_thread *thread,
 					    struct binder_proc *target_proc,
+					    const struct binder_transaction *t,
 					    struct binder_buffer *buffer,
 					    size_t count, size_t *done,
 					    struct binder_spare *sp)
@@ -1122,12 +1132,12 @@ static int binder_translate_objects_clocked(struct binder_proc *proc,
 		case BINDER_TYPE_BINDER:
 		case BINDER_TYPE_WEAK_BINDER:
 			ret = binder_translate_binder(proc, thread, target_proc,
-						      &obj.fbo, sp);
+						      t, &obj.fbo, sp);
 			break;
 		case BINDER_TYPE_HANDLE:
 		case BINDER_TYPE_WEAK_HANDLE:
 			ret = binder_translate_handle(proc, thread, target_proc,
-						      &obj.fbo, sp);
+						      t, &obj.fbo, sp);
 			break;
 		default:
 			/* FD, FDA, PTR: done by binder_check_objects() */
@@ -1391,6 +1401,8 @@ int binder_transaction(struct binder_proc *proc, struct binder_thread *thread,
 		ret = binder_send_call_target_clocked(proc, thread, tr, &s);
 	if (ret)
 		goto err;
+	trace_binder_transaction(reply, t, tr, s.target_node, s.target_proc,
+				 s.target_thread);
 	mutex_unlock(&context->lock);
 
 	/* the node's flags never change: no lock needed to read them */
@@ -1432,6 +1444,8 @@ int binder_transaction(struct binder_proc *proc, struct binder_thread *thread,
 		mutex_lock(&context->lock);
 		goto err;
 	}
+	buffer->debug_id = t->debug_id;
+	trace_binder_transaction_alloc_buf(buffer);
 	ret = binder_alloc_copy_user_to_buffer(&s.target_proc->alloc, buffer, 0,
 					       u64_to_user_ptr(tr->data.ptr.buffer),
 					       tr->data_size);
@@ -1508,7 +1522,7 @@ int binder_transaction(struct binder_proc *proc, struct binder_thread *thread,
 		s.param = -EPROTO;
 		goto err;
 	}
-	ret = binder_translate_objects_clocked(proc, thread, s.target_proc,
+	ret = binder_translate_objects_clocked(proc, thread, s.target_proc, t,
 					       buffer, checked, &done, &sp);
 	if (!ret)
 		ret = check_ret;
@@ -1592,6 +1606,7 @@ err_linked:
 	buffer->owner = NULL;
 err:
 	if (buffer) {
+		trace_binder_transaction_failed_buffer_release(buffer);
 		binder_buffer_release_clocked(s.target_proc, buffer, done, NULL);
 		binder_alloc_free_buf(&s.target_proc->alloc, buffer);
 	} else if (s.target_node) {
@@ -1735,6 +1750,8 @@ int binder_apply_fd_fixups_clocked(struct binder_transaction *t,
 	}
 	list_for_each_entry_safe(fixup, tmp, &t->fd_fixups, entry) {
 		fd_install(fixup->target_fd, fixup->file);
+		trace_binder_transaction_fd_recv(t, fixup->target_fd,
+						 fixup->offset);
 		list_del(&fixup->entry);
 		kfree(fixup);
 	}
@@ -1770,6 +1787,7 @@ void binder_fail_delivery_clocked(struct binder_transaction *t)
  * binder_proc_kill() - everything the proc offered or held goes, now
  * @proc: a proc whose owner is gone (vma torn down) or whose file was
  *        released
+ * @why:  which of the two (trace event binder_proc_dead)
  *
  * Threads leave (calls they served fail with BR_DEAD_REPLY, calls they
  * sent lose their caller), queued work is dropped (queued calls fail),
@@ -1777,7 +1795,7 @@ void binder_fail_delivery_clocked(struct binder_transaction *t)
  * userspace held are freed.  Threads and the proc struct stay until the
  * final release.  Runs once.
  */
-void binder_proc_kill(struct binder_proc *proc)
+void binder_proc_kill(struct binder_proc *proc, enum binder_kill_reason why)
 {
 	struct binder_context *context = proc->context;
 	struct binder_ref_death *death, *tmp;
@@ -1788,6 +1806,7 @@ void binder_proc_kill(struct binder_proc *proc)
 		return;
 	}
 	proc->killed = true;
+	trace_binder_proc_dead(proc, why);
 
 	binder_proc_release_threads_clocked(proc);
 	binder_release_work_clocked(proc, &proc->todo);

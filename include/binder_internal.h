@@ -159,6 +159,10 @@ struct binder_stats {
 
 extern struct binder_stats binder_stats;
 
+/* "BC_TRANSACTION", ... by _IOC_NR() (debugfs "stats", trace events) */
+extern const char * const binder_bc_names[BINDER_BC_COUNT];
+extern const char * const binder_br_names[BINDER_BR_COUNT];
+
 static inline void binder_stats_created(enum binder_stat_type type)
 {
 	atomic_inc(&binder_stats.obj_created[type]);
@@ -233,6 +237,12 @@ enum binder_proc_state {
 	BINDER_PROC_DEAD,	/* owner gone; file may still be held elsewhere */
 	BINDER_PROC_RELEASED,	/* last file reference dropped */
 	BINDER_PROC_TEARDOWN,	/* deferred teardown queued or running */
+};
+
+/* Why binder_proc_kill() releases a proc (trace event binder_proc_dead) */
+enum binder_kill_reason {
+	BINDER_KILL_OWNER_EXIT,	/* the owner's vma was torn down */
+	BINDER_KILL_RELEASED,	/* the last reference to the file dropped */
 };
 
 /* What a struct binder_work on a todo list stands for */
@@ -687,7 +697,8 @@ struct binder_ref *binder_get_ref_clocked(struct binder_proc *proc, u32 desc,
 					  bool need_strong);
 int binder_inc_ref_for_node_clocked(struct binder_proc *proc,
 				    struct binder_node *node, bool strong,
-				    struct list_head *target_list, u32 *desc,
+				    struct list_head *target_list,
+				    struct binder_ref **refp,
 				    struct binder_spare *sp);
 int binder_update_ref_for_handle_clocked(struct binder_proc *proc, u32 desc,
 					 bool increment, bool strong);
@@ -737,7 +748,7 @@ void binder_fd_unreserve(struct binder_fd_res *res);
 int binder_apply_fd_fixups_clocked(struct binder_transaction *t,
 				   struct binder_fd_res *res, size_t need);
 void binder_fail_delivery_clocked(struct binder_transaction *t);
-void binder_proc_kill(struct binder_proc *proc);
+void binder_proc_kill(struct binder_proc *proc, enum binder_kill_reason why);
 
 /* binder_freeze.c: BINDER_FREEZE, frozen info, freeze notifications */
 void binder_outstanding_inc_clocked(struct binder_transaction *t);

@@ -1,0 +1,570 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The binder trace events, read back through tracefs.
+ *
+ * Conformance (both lanes: Debian's driver has the same events): every
+ * upstream event exists with upstream's fields in upstream's order and
+ * types (its format file), and a call carrying a binder object and an fd,
+ * its reply, a handle sent back to its owner, a failed call and the freed
+ * buffers show up in "trace" with the values the test knows: transaction
+ * debug ids matching between binder_transaction, _received, _alloc_buf,
+ * the translations and the buffer releases; the target node, proc and
+ * thread; code, flags, sizes; the fds sent and received and their offset;
+ * the handles given; the BC_ and BR_ codes; the ioctl and its halves; the
+ * first page of the server's area allocated.
+ *
+ * Extension of our driver (skipped on the reference): binder_vma_close
+ * and binder_proc_dead, with their reasons.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "kselftest_harness.h"
+#include "binder_lib.h"
+
+#define EXTENSION "extension of our driver"
+#define T BINDER_TIMEOUT_MS
+#define TRACEFS "/sys/kernel/tracing"
+#define NODE_PTR 0x5eed0001ULL
+#define OBJ_PTR 0xc11e4700ULL
+
+/* ---- tracefs ---- */
+
+static int tracefs_write(const char *file, const char *val)
+{
+	char path[256];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), TRACEFS "/%s", file);
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, strlen(val));
+	close(fd);
+	return n == (ssize_t)strlen(val) ? 0 : -EIO;
+}
+
+/* tracefs mounted (it may not be yet), the trace empty, events/binder on */
+static int trace_start(void)
+{
+	if (access(TRACEFS "/trace", F_OK) &&
+	    mount("nodev", TRACEFS, "tracefs", 0, NULL))
+		return -errno;
+	if (tracefs_write("tracing_on", "0") ||
+	    tracefs_write("events/enable", "0") ||
+	    tracefs_write("buffer_size_kb", "4096") ||
+	    tracefs_write("trace", "") ||
+	    tracefs_write("events/binder/enable", "1") ||
+	    tracefs_write("tracing_on", "1"))
+		return -EIO;
+	return 0;
+}
+
+static void trace_stop(void)
+{
+	tracefs_write("tracing_on", "0");
+	tracefs_write("events/binder/enable", "0");
+}
+
+/* One line of "trace": who, which event, its text after "name: " */
+struct ev {
+	int tid;
+	char name[64];
+	char text[256];
+};
+
+#define MAX_EV 20000
+static struct ev evs[MAX_EV];
+static int nev;
+static char tbuf[8 << 20];
+
+/* "  comm-123  [000] d..1.  12.345678: binder_x: a=1 b=2" */
+static int trace_read(void)
+{
+	char *line, *save = NULL;
+
+	nev = 0;
+	if (binder_read_file(TRACEFS "/trace", tbuf, sizeof(tbuf)) < 0)
+		return -1;
+	for (line = strtok_r(tbuf, "\n", &save); line && nev < MAX_EV;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *br = strstr(line, " [");
+		char *name = strstr(line, ": binder_");
+		char *dash, *colon;
+		struct ev *e = &evs[nev];
+
+		if (line[0] == '#' || !br || !name || name < br)
+			continue;
+		*br = '\0';
+		dash = strrchr(line, '-');
+		if (!dash)
+			continue;
+		e->tid = atoi(dash + 1);
+		name += 2;
+		colon = strchr(name, ':');
+		if (!colon || colon - name >= (long)sizeof(e->name))
+			continue;
+		memcpy(e->name, name, colon - name);
+		e->name[colon - name] = '\0';
+		snprintf(e->text, sizeof(e->text), "%s", colon + 1);
+		nev++;
+	}
+	return nev;
+}
+
+/* The value of key=... in an event's text (decimal or 0x); -1 when absent */
+static long long fld(const struct ev *e, const char *key)
+{
+	size_t k = strlen(key);
+	const char *p = e->text;
+
+	while ((p = strstr(p, key))) {
+		if ((p == e->text || p[-1] == ' ') && p[k] == '=')
+			return strtoll(p + k + 1, NULL, 0);
+		p += k;
+	}
+	return -1;
+}
+
+/*
+ * The first event named name from index *from on, by tid (0: anyone),
+ * whose key (NULL: none) equals val; NULL when none.  *from moves past it.
+ */
+static const struct ev *find_ev(int *from, const char *name, int tid,
+				const char *key, long long val)
+{
+	int i;
+
+	for (i = from ? *from : 0; i < nev; i++) {
+		const struct ev *e = &evs[i];
+
+		if (strcmp(e->name, name) || (tid && e->tid != tid) ||
+		    (key && fld(e, key) != val))
+			continue;
+		if (from)
+			*from = i + 1;
+		return e;
+	}
+	return NULL;
+}
+
+static int count_ev(const char *name, int tid, const char *key, long long val)
+{
+	int from = 0, n = 0;
+
+	while (find_ev(&from, name, tid, key, val))
+		n++;
+	return n;
+}
+
+static void dump_trace(void)
+{
+	int i;
+
+	for (i = 0; i < nev; i++)
+		fprintf(stderr, "#   %d %s:%s\n", evs[i].tid, evs[i].name,
+			evs[i].text);
+}
+
+static pid_t gettid_(void)
+{
+	return syscall(SYS_gettid);
+}
+
+/* ---- formats: upstream's fields, in order, with their types ---- */
+
+struct event_format {
+	const char *name;
+	const char *fields;	/* "type name;" each, in order */
+};
+
+#define LRU_PAGE "int proc;size_t page_index;"
+#define BUFFER "int debug_id;size_t data_size;size_t offsets_size;size_t extra_buffers_size;"
+#define FD_EV "int debug_id;int fd;size_t offset;"
+#define RET "int ret;"
+
+static const struct event_format formats[] = {
+	{ "binder_ioctl", "unsigned int cmd;unsigned long arg;" },
+	{ "binder_lock", "const char * tag;" },
+	{ "binder_locked", "const char * tag;" },
+	{ "binder_unlock", "const char * tag;" },
+	{ "binder_ioctl_done", RET },
+	{ "binder_write_done", RET },
+	{ "binder_read_done", RET },
+	{ "binder_wait_for_work",
+	  "bool proc_work;bool transaction_stack;bool thread_todo;" },
+	{ "binder_txn_latency_free",
+	  "int debug_id;int from_proc;int from_thread;int to_proc;int to_thread;unsigned int code;unsigned int flags;" },
+	{ "binder_transaction",
+	  "int debug_id;int target_node;int to_proc;int to_thread;int reply;unsigned int code;unsigned int flags;" },
+	{ "binder_transaction_received", "int debug_id;" },
+	{ "binder_transaction_node_to_ref",
+	  "int debug_id;int node_debug_id;binder_uintptr_t node_ptr;int ref_debug_id;uint32_t ref_desc;" },
+	{ "binder_transaction_ref_to_node",
+	  "int debug_id;int ref_debug_id;uint32_t ref_desc;int node_debug_id;binder_uintptr_t node_ptr;" },
+	{ "binder_transaction_ref_to_ref",
+	  "int debug_id;int node_debug_id;int src_ref_debug_id;uint32_t src_ref_desc;int dest_ref_debug_id;uint32_t dest_ref_desc;" },
+	{ "binder_transaction_fd_send", FD_EV },
+	{ "binder_transaction_fd_recv", FD_EV },
+	{ "binder_transaction_alloc_buf", BUFFER },
+	{ "binder_transaction_buffer_release", BUFFER },
+	{ "binder_transaction_failed_buffer_release", BUFFER },
+	{ "binder_transaction_update_buffer_release", BUFFER },
+	{ "binder_update_page_range",
+	  "int proc;bool allocate;size_t offset;size_t size;" },
+	{ "binder_alloc_lru_start", LRU_PAGE },
+	{ "binder_alloc_lru_end", LRU_PAGE },
+	{ "binder_free_lru_start", LRU_PAGE },
+	{ "binder_free_lru_end", LRU_PAGE },
+	{ "binder_alloc_page_start", LRU_PAGE },
+	{ "binder_alloc_page_end", LRU_PAGE },
+	{ "binder_unmap_user_start", LRU_PAGE },
+	{ "binder_unmap_user_end", LRU_PAGE },
+	{ "binder_unmap_kernel_start", LRU_PAGE },
+	{ "binder_unmap_kernel_end", LRU_PAGE },
+	{ "binder_command", "uint32_t cmd;" },
+	{ "binder_return", "uint32_t cmd;" },
+};
+
+/* The "type name;" list of an event's own fields (after the common_ ones) */
+static int event_fields(const char *name, char *out, size_t size)
+{
+	char path[256], buf[8192], *line, *save = NULL;
+	size_t len = 0;
+
+	snprintf(path, sizeof(path), TRACEFS "/events/binder/%s/format", name);
+	if (binder_read_file(path, buf, sizeof(buf)) < 0)
+		return -1;
+	out[0] = '\0';
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *f = strstr(line, "field:"), *end;
+
+		if (!f || strstr(f, "common_"))
+			continue;
+		f += strlen("field:");
+		end = strchr(f, ';');
+		if (!end)
+			continue;
+		len += snprintf(out + len, size - len, "%.*s;",
+				(int)(end - f), f);
+		if (len >= size)
+			return -1;
+	}
+	return 0;
+}
+
+TEST(upstream_formats)
+{
+	char got[1024];
+	size_t i;
+
+	if (access(TRACEFS "/trace", F_OK))
+		ASSERT_EQ(0, mount("nodev", TRACEFS, "tracefs", 0, NULL));
+	for (i = 0; i < ARRAY_SIZE(formats); i++) {
+		const struct event_format *f = &formats[i];
+
+		ASSERT_EQ(0, event_fields(f->name, got, sizeof(got)))
+			TH_LOG("no event %s", f->name);
+		EXPECT_STREQ(f->fields, got) TH_LOG("event %s", f->name);
+	}
+}
+
+/* ---- a call, its reply, a handle back, a failed call, freed buffers ---- */
+
+struct call_msg {
+	struct flat_binder_object obj;
+	struct binder_fd_object fd;
+};
+
+TEST(upstream_events)
+{
+	struct binder_server s = {
+		.flags = BINDER_SERVER_CTX_MGR,
+		.handler = binder_inspect_handler,
+	};
+	const struct ev *e, *tx, *rx, *ntr, *rp, *bad;
+	const binder_size_t offs[2] = { 0, sizeof(struct flat_binder_object) };
+	const binder_size_t off0 = 0;
+	struct binder_inspect_report rep;
+	struct flat_binder_object got, back, badh;
+	struct call_msg msg;
+	struct binder_reader r;
+	struct binder_br br;
+	int64_t handle;
+	int node_id, call_id, reply_id, bad_id, from, srv_fd;
+	uint32_t srv_handle;
+	pid_t me = gettid_();
+	void *map;
+	int fd, memfd;
+
+	ASSERT_EQ(0, trace_start());
+	ASSERT_EQ(0, binder_server_start(&s));
+	fd = binder_open_mapped_dev(BINDER_DEV, 0, &map);
+	ASSERT_LE(0, fd);
+	binder_reader_init(&r, fd);
+	memfd = binder_memfd("traced");
+	ASSERT_LE(0, memfd);
+
+	/* 1. a node of the server's, given to us in a reply */
+	handle = binder_inspect_node(&r, NODE_PTR, FLAT_BINDER_FLAG_ACCEPTS_FDS);
+	ASSERT_LT(0, handle);
+	/* 2. a call with a binder object and an fd, and its reply */
+	msg.obj = binder_obj_binder(OBJ_PTR, OBJ_PTR + 1, false);
+	memset(&msg.fd, 0, sizeof(msg.fd));
+	msg.fd.hdr.type = BINDER_TYPE_FD;
+	msg.fd.fd = memfd;
+	ASSERT_EQ(BR_REPLY, binder_inspect_call(&r, handle, &msg, sizeof(msg),
+						offs, 2, &rep));
+	ASSERT_EQ(2, rep.nobj);
+	ASSERT_EQ(1, rep.nfd);
+	memcpy(&got, rep.obj[0].raw, sizeof(got));
+	ASSERT_EQ(BINDER_TYPE_HANDLE, got.hdr.type);
+	srv_handle = got.handle;
+	srv_fd = rep.fd[0].fd;
+	/* 3. the server's handle sent back to it: its own node */
+	back = binder_obj_handle(handle, false);
+	ASSERT_EQ(BR_REPLY, binder_inspect_call(&r, handle, &back, sizeof(back),
+						&off0, 1, &rep));
+	memcpy(&got, rep.obj[0].raw, sizeof(got));
+	ASSERT_EQ(BINDER_TYPE_BINDER, got.hdr.type);
+	/* 4. a call with a handle we do not have: fails after the buffer */
+	badh = binder_obj_handle(31337, false);
+	ASSERT_EQ(BR_FAILED_REPLY,
+		  binder_transact(&r, handle, BINDER_INSPECT, 0, &badh,
+				  sizeof(badh), &off0, 1, &br));
+	/* 5. a call to no handle: fails before any transaction is traced */
+	ASSERT_EQ(BR_FAILED_REPLY, binder_call(&r, 4242, 0x77, "x", 1, &br));
+	binder_server_stop(&s);
+	trace_stop();
+	ASSERT_LT(0, trace_read());
+
+	/* 1: the reply carries the node: node_to_ref, into our handle */
+	ntr = find_ev(NULL, "binder_transaction_node_to_ref", 0, "src_ptr",
+		      NODE_PTR);
+	ASSERT_NE(NULL, ntr) dump_trace();
+	EXPECT_EQ(handle, fld(ntr, "dest_desc"));
+	node_id = fld(ntr, "node");
+	EXPECT_LT(0, node_id);
+	rp = find_ev(NULL, "binder_transaction", 0, "transaction",
+		     fld(ntr, "transaction"));
+	ASSERT_NE(NULL, rp);
+	EXPECT_EQ(1, fld(rp, "reply"));
+	EXPECT_EQ(0, fld(rp, "dest_node"));
+	EXPECT_EQ(getpid(), fld(rp, "dest_proc"));
+	EXPECT_EQ(me, fld(rp, "dest_thread"));
+	EXPECT_NE(me, rp->tid);
+
+	/* 2: the call, to the node, as sent */
+	from = 0;
+	tx = find_ev(&from, "binder_transaction", me, "dest_node", node_id);
+	ASSERT_NE(NULL, tx) dump_trace();
+	call_id = fld(tx, "transaction");
+	EXPECT_EQ(s.pid, fld(tx, "dest_proc"));
+	EXPECT_EQ(0, fld(tx, "dest_thread"));
+	EXPECT_EQ(0, fld(tx, "reply"));
+	EXPECT_EQ(BINDER_INSPECT, fld(tx, "code"));
+	EXPECT_EQ(0, fld(tx, "flags"));
+	e = find_ev(NULL, "binder_transaction_alloc_buf", 0, "transaction",
+		    call_id);
+	ASSERT_NE(NULL, e);
+	EXPECT_EQ(sizeof(msg), fld(e, "data_size"));
+	EXPECT_EQ(sizeof(offs), fld(e, "offsets_size"));
+	EXPECT_EQ(0, fld(e, "extra_buffers_size"));
+	e = find_ev(NULL, "binder_transaction_node_to_ref", me, "transaction",
+		    call_id);
+	ASSERT_NE(NULL, e);
+	EXPECT_EQ(OBJ_PTR, fld(e, "src_ptr"));
+	EXPECT_EQ(srv_handle, fld(e, "dest_desc"));
+	/* a new node, of ours */
+	EXPECT_LT(0, fld(e, "node"));
+	EXPECT_NE(node_id, fld(e, "node"));
+	e = find_ev(NULL, "binder_transaction_fd_send", me, "transaction",
+		    call_id);
+	ASSERT_NE(NULL, e);
+	EXPECT_EQ(memfd, fld(e, "src_fd"));
+	EXPECT_EQ(offs[1] + offsetof(struct binder_fd_object, fd),
+		  fld(e, "offset"));
+	/* received by a server thread, which installed the fd */
+	rx = find_ev(NULL, "binder_transaction_received", 0, "transaction",
+		     call_id);
+	ASSERT_NE(NULL, rx);
+	EXPECT_NE(me, rx->tid);
+	e = find_ev(NULL, "binder_transaction_fd_recv", rx->tid, "transaction",
+		    call_id);
+	ASSERT_NE(NULL, e);
+	EXPECT_EQ(srv_fd, fld(e, "dest_fd"));
+	EXPECT_EQ(offs[1] + offsetof(struct binder_fd_object, fd),
+		  fld(e, "offset"));
+	/* the server freed the request */
+	EXPECT_EQ(1, count_ev("binder_transaction_buffer_release", rx->tid,
+			      "transaction", call_id));
+	/* the reply to it came to us, and we freed its buffer */
+	e = find_ev(&from, "binder_transaction", rx->tid, "reply", 1);
+	ASSERT_NE(NULL, e);
+	reply_id = fld(e, "transaction");
+	EXPECT_EQ(getpid(), fld(e, "dest_proc"));
+	EXPECT_EQ(me, fld(e, "dest_thread"));
+	EXPECT_EQ(1, count_ev("binder_transaction_received", me, "transaction",
+			      reply_id));
+	e = find_ev(NULL, "binder_transaction_alloc_buf", 0, "transaction",
+		    reply_id);
+	ASSERT_NE(NULL, e);
+	EXPECT_EQ(sizeof(rep), fld(e, "data_size"));
+	EXPECT_EQ(1, count_ev("binder_transaction_buffer_release", me,
+			      "transaction", reply_id));
+
+	/* 3: our handle to the server's node: ref_to_node */
+	tx = find_ev(&from, "binder_transaction", me, "dest_node", node_id);
+	ASSERT_NE(NULL, tx);
+	e = find_ev(NULL, "binder_transaction_ref_to_node", me, "transaction",
+		    fld(tx, "transaction"));
+	ASSERT_NE(NULL, e);
+	EXPECT_EQ(node_id, fld(e, "node"));
+	EXPECT_EQ(handle, fld(e, "src_desc"));
+	EXPECT_EQ(NODE_PTR, fld(e, "dest_ptr"));
+
+	/* 4: a failed call: its buffer goes back, nobody receives it */
+	bad = find_ev(&from, "binder_transaction", me, "dest_node", node_id);
+	ASSERT_NE(NULL, bad);
+	bad_id = fld(bad, "transaction");
+	EXPECT_EQ(1, count_ev("binder_transaction_alloc_buf", 0, "transaction",
+			      bad_id));
+	EXPECT_EQ(1, count_ev("binder_transaction_failed_buffer_release", me,
+			      "transaction", bad_id));
+	EXPECT_EQ(0, count_ev("binder_transaction_received", 0, "transaction",
+			      bad_id));
+	EXPECT_EQ(0, count_ev("binder_transaction_buffer_release", 0,
+			      "transaction", bad_id));
+	EXPECT_LE(2, count_ev("binder_return", me, "cmd", BR_FAILED_REPLY));
+	/* 5: and no transaction at all for the call to no handle */
+	EXPECT_EQ(NULL, find_ev(&from, "binder_transaction", me, NULL, 0));
+
+	/* the commands and returns of it all */
+	EXPECT_LE(4, count_ev("binder_command", me, "cmd", BC_TRANSACTION));
+	EXPECT_LE(2, count_ev("binder_command", me, "cmd", BC_FREE_BUFFER));
+	EXPECT_LE(3, count_ev("binder_command", 0, "cmd", BC_REPLY));
+	EXPECT_LE(3, count_ev("binder_return", me, "cmd", BR_REPLY));
+	EXPECT_LE(3, count_ev("binder_return", me, "cmd",
+			      BR_TRANSACTION_COMPLETE));
+	EXPECT_LE(1, count_ev("binder_return", rx->tid, "cmd", BR_TRANSACTION));
+	EXPECT_EQ(0, count_ev("binder_return", 0, "cmd", BR_NOOP));
+	/* the ioctls, their halves, a wait for the reply */
+	EXPECT_LE(5, count_ev("binder_ioctl", me, "cmd", BINDER_WRITE_READ));
+	EXPECT_LE(5, count_ev("binder_ioctl_done", me, "ret", 0));
+	EXPECT_LE(5, count_ev("binder_write_done", me, "ret", 0));
+	EXPECT_LE(5, count_ev("binder_read_done", me, "ret", 0));
+	from = 0;
+	while ((e = find_ev(&from, "binder_wait_for_work", me, "proc_work", 0)))
+		if (fld(e, "transaction_stack") == 1)
+			break;
+	EXPECT_NE(NULL, e);
+	/* the server's first page, for the first buffer it got */
+	e = find_ev(NULL, "binder_update_page_range", 0, "proc", s.pid);
+	ASSERT_NE(NULL, e);
+	EXPECT_EQ(1, fld(e, "allocate"));
+	EXPECT_EQ(0, fld(e, "offset"));
+	EXPECT_EQ(getpagesize(), fld(e, "size"));
+	e = find_ev(NULL, "binder_alloc_page_start", 0, "proc", s.pid);
+	ASSERT_NE(NULL, e);
+	EXPECT_EQ(0, fld(e, "page_index"));
+	e = find_ev(NULL, "binder_alloc_page_end", 0, "proc", s.pid);
+	ASSERT_NE(NULL, e);
+	EXPECT_EQ(0, fld(e, "page_index"));
+	/* transactions freed: the call came from us, to the server */
+	e = find_ev(NULL, "binder_txn_latency_free", 0, "transaction", call_id);
+	ASSERT_NE(NULL, e);
+	EXPECT_NE(NULL, strstr(e->text, " to ")) TH_LOG("%s", e->text);
+
+	close(memfd);
+	munmap(map, BINDER_MAP_SIZE);
+	close(fd);
+	EXPECT_EQ(0, binder_wait_objects_zero(5000));
+}
+
+/* ---- ours: the vma and proc lifetimes ---- */
+
+/* A child that opens and maps binder, munmaps it first when asked, exits */
+static pid_t lifetime_child(bool unmap_first)
+{
+	pid_t pid = fork();
+	void *map;
+	int fd;
+
+	if (pid)
+		return pid;
+	fd = binder_open_mapped_dev(BINDER_DEV, 0, &map);
+	if (fd < 0)
+		_exit(1);
+	if (unmap_first && munmap(map, BINDER_MAP_SIZE))
+		_exit(2);
+	_exit(0);
+}
+
+/* Wait (up to 5 s) for name by anyone with proc=pid; the event or NULL */
+static const struct ev *wait_ev(const char *name, pid_t pid)
+{
+	int64_t end = binder_now_ms() + 5000;
+	const struct ev *e;
+
+	do {
+		trace_read();
+		e = find_ev(NULL, name, 0, "proc", pid);
+		if (e)
+			return e;
+		usleep(50000);
+	} while (binder_now_ms() < end);
+	return NULL;
+}
+
+TEST(lifecycle_events)
+{
+	const struct ev *e;
+	pid_t a, b;
+	int st;
+
+	if (!binder_is_ours())
+		SKIP(return, EXTENSION);
+	ASSERT_EQ(0, trace_start());
+	a = lifetime_child(true);
+	ASSERT_LT(0, a);
+	ASSERT_EQ(a, waitpid(a, &st, 0));
+	ASSERT_EQ(0, st);
+	b = lifetime_child(false);
+	ASSERT_LT(0, b);
+	ASSERT_EQ(b, waitpid(b, &st, 0));
+	ASSERT_EQ(0, st);
+
+	/* a: munmap by the live owner, then its file released at exit */
+	e = wait_ev("binder_vma_close", a);
+	ASSERT_NE(NULL, e);
+	EXPECT_NE(NULL, strstr(e->text, " reason=munmap")) TH_LOG("%s", e->text);
+	EXPECT_EQ(BINDER_MAP_SIZE, fld(e, "size"));
+	e = wait_ev("binder_proc_dead", a);
+	ASSERT_NE(NULL, e);
+	EXPECT_NE(NULL, strstr(e->text, " reason=released")) TH_LOG("%s", e->text);
+	/* b: its address space torn down at exit, before its files */
+	e = wait_ev("binder_vma_close", b);
+	ASSERT_NE(NULL, e);
+	EXPECT_NE(NULL, strstr(e->text, " reason=exit")) TH_LOG("%s", e->text);
+	e = wait_ev("binder_proc_dead", b);
+	ASSERT_NE(NULL, e);
+	EXPECT_NE(NULL, strstr(e->text, " reason=owner_exit")) TH_LOG("%s", e->text);
+	/* once each */
+	EXPECT_EQ(1, count_ev("binder_proc_dead", 0, "proc", a));
+	EXPECT_EQ(1, count_ev("binder_proc_dead", 0, "proc", b));
+	trace_stop();
+	EXPECT_EQ(0, binder_wait_objects_zero(5000));
+}
+
+TEST_HARNESS_MAIN

@@ -1218,6 +1218,7 @@ static int binder_send_reply_target_clocked(struct binder_thread *thread,
 		return -1;
 	}
 	thread->transaction_stack = in_reply_to->to_parent;
+	in_reply_to->to_tid = thread->pid;
 	in_reply_to->to_thread = NULL;
 	binder_set_nice(in_reply_to->saved_priority);
 	s->in_reply_to = in_reply_to;
@@ -1545,6 +1546,7 @@ int binder_transaction(struct binder_proc *proc, struct binder_thread *thread,
 	if (reply) {
 		struct binder_thread *caller = s.target_thread;
 
+		t->to_tid = caller->pid;
 		binder_enqueue_thread_work_clocked(thread, tcomplete);
 		binder_pop_transaction_clocked(caller, s.in_reply_to);
 		binder_free_transaction_clocked(s.in_reply_to);

@@ -389,6 +389,9 @@ struct binder_ref {
  * @from_parent: next transaction on @from's stack
  * @to_proc:     target proc
  * @to_thread:   target thread once known
+ * @to_tid:      the thread that got it (the caller of a reply, the handler
+ *               of a sync call), kept after @to_thread is cleared: trace
+ *               event binder_txn_latency_free
  * @to_parent:   next transaction on @to_thread's stack
  * @need_reply:  a sync call not yet answered
  * @outstanding: counted in @to_proc->outstanding_txns (queued or delivered
@@ -416,6 +419,7 @@ struct binder_transaction {
 	struct binder_transaction *from_parent;
 	struct binder_proc *to_proc;
 	struct binder_thread *to_thread;
+	pid_t to_tid;
 	struct binder_transaction *to_parent;
 	unsigned int need_reply:1;
 	unsigned int outstanding:1;

@@ -50,6 +50,12 @@
  *                      may still be held elsewhere) or reason=released
  *                      (the last reference to its file was dropped)
  *
+ * One difference of order: within one transaction, upstream translates
+ * the objects in their order; this driver takes the files first (without
+ * the device lock), so every binder_transaction_fd_send of a transaction
+ * comes before its node/ref translations.  Each event's values are
+ * upstream's.
+ *
  * binder_trace.c defines CREATE_TRACE_POINTS.  The in-tree driver (the
  * reference module) defines the same upstream event names: only one of
  * the two modules is loaded at a time.
@@ -160,7 +166,8 @@ TRACE_EVENT(binder_txn_latency_free,
 		__entry->from_proc = t->from ? t->from->proc->pid : 0;
 		__entry->from_thread = t->from ? t->from->pid : 0;
 		__entry->to_proc = t->to_proc ? t->to_proc->pid : 0;
-		__entry->to_thread = t->to_thread ? t->to_thread->pid : 0;
+		__entry->to_thread = t->to_thread ? t->to_thread->pid :
+				     t->to_tid;
 		__entry->code = t->code;
 		__entry->flags = t->flags;
 	),

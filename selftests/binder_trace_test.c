@@ -304,7 +304,8 @@ TEST(upstream_events)
 	int64_t handle;
 	int node_id, call_id, reply_id, bad_id, from, srv_fd;
 	uint32_t srv_handle;
-	pid_t me = gettid_();
+	char want[64];
+	pid_t me = gettid_(), spid;
 	void *map;
 	int fd, memfd;
 
@@ -345,6 +346,7 @@ TEST(upstream_events)
 				  sizeof(badh), &off0, 1, &br));
 	/* 5. a call to no handle: fails before any transaction is traced */
 	ASSERT_EQ(BR_FAILED_REPLY, binder_call(&r, 4242, 0x77, "x", 1, &br));
+	spid = s.pid;	/* stop clears it */
 	binder_server_stop(&s);
 	trace_stop();
 	ASSERT_LT(0, trace_read());
@@ -370,7 +372,7 @@ TEST(upstream_events)
 	tx = find_ev(&from, "binder_transaction", me, "dest_node", node_id);
 	ASSERT_NE(NULL, tx) dump_trace();
 	call_id = fld(tx, "transaction");
-	EXPECT_EQ(s.pid, fld(tx, "dest_proc"));
+	EXPECT_EQ(spid, fld(tx, "dest_proc"));
 	EXPECT_EQ(0, fld(tx, "dest_thread"));
 	EXPECT_EQ(0, fld(tx, "reply"));
 	EXPECT_EQ(BINDER_INSPECT, fld(tx, "code"));
@@ -464,27 +466,34 @@ TEST(upstream_events)
 	EXPECT_LE(5, count_ev("binder_ioctl_done", me, "ret", 0));
 	EXPECT_LE(5, count_ev("binder_write_done", me, "ret", 0));
 	EXPECT_LE(5, count_ev("binder_read_done", me, "ret", 0));
-	from = 0;
-	while ((e = find_ev(&from, "binder_wait_for_work", me, "proc_work", 0)))
-		if (fld(e, "transaction_stack") == 1)
-			break;
-	EXPECT_NE(NULL, e);
+	/* we never entered the looper; the server's looper waits for any */
+	EXPECT_LE(5, count_ev("binder_wait_for_work", me, "proc_work", 0));
+	EXPECT_EQ(0, count_ev("binder_wait_for_work", me, "proc_work", 1));
+	EXPECT_LE(1, count_ev("binder_wait_for_work", rx->tid, "proc_work", 1));
 	/* the server's first page, for the first buffer it got */
-	e = find_ev(NULL, "binder_update_page_range", 0, "proc", s.pid);
+	e = find_ev(NULL, "binder_update_page_range", 0, "proc", spid);
 	ASSERT_NE(NULL, e);
 	EXPECT_EQ(1, fld(e, "allocate"));
 	EXPECT_EQ(0, fld(e, "offset"));
 	EXPECT_EQ(getpagesize(), fld(e, "size"));
-	e = find_ev(NULL, "binder_alloc_page_start", 0, "proc", s.pid);
+	e = find_ev(NULL, "binder_alloc_page_start", 0, "proc", spid);
 	ASSERT_NE(NULL, e);
 	EXPECT_EQ(0, fld(e, "page_index"));
-	e = find_ev(NULL, "binder_alloc_page_end", 0, "proc", s.pid);
+	e = find_ev(NULL, "binder_alloc_page_end", 0, "proc", spid);
 	ASSERT_NE(NULL, e);
 	EXPECT_EQ(0, fld(e, "page_index"));
-	/* transactions freed: the call came from us, to the server */
+	/*
+	 * transactions freed: the call once answered (the caller is no more
+	 * "from"), to the server's thread that took it; the reply, to us
+	 */
 	e = find_ev(NULL, "binder_txn_latency_free", 0, "transaction", call_id);
 	ASSERT_NE(NULL, e);
-	EXPECT_NE(NULL, strstr(e->text, " to ")) TH_LOG("%s", e->text);
+	snprintf(want, sizeof(want), " from 0:0 to %d:%d ", spid, rx->tid);
+	EXPECT_NE(NULL, strstr(e->text, want)) TH_LOG("%s", e->text);
+	e = find_ev(NULL, "binder_txn_latency_free", 0, "transaction", reply_id);
+	ASSERT_NE(NULL, e);
+	snprintf(want, sizeof(want), " from 0:0 to %d:%d ", getpid(), me);
+	EXPECT_NE(NULL, strstr(e->text, want)) TH_LOG("%s", e->text);
 
 	close(memfd);
 	munmap(map, BINDER_MAP_SIZE);

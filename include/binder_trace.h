@@ -28,7 +28,10 @@
  *                                     supersedes a queued one: its buffer
  *   binder_txn_latency_free           a transaction freed
  *   binder_update_page_range          a buffer's pages taken (allocate=1)
- *                                     or given back (allocate=0)
+ *                                     or given back (allocate=0): every
+ *                                     page the buffer touches (upstream
+ *                                     leaves out a first or last page it
+ *                                     shares with another buffer)
  *   binder_alloc_lru_start/_end       an idle page taken off the lru
  *   binder_free_lru_start/_end        a page no buffer uses put on the lru
  *   binder_alloc_page_start/_end      a page allocated and mapped

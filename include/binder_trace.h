@@ -81,104 +81,84 @@ struct binder_transaction;
 struct binder_transaction_data;
 
 TRACE_EVENT(binder_ioctl,
-	TP_PROTO(unsigned int cmd, unsigned long arg),
-	TP_ARGS(cmd, arg),
-	TP_STRUCT__entry(
-		__field(unsigned int, cmd)
-		__field(unsigned long, arg)
-	),
-	TP_fast_assign(
-		__entry->cmd = cmd;
-		__entry->arg = arg;
-	),
-	TP_printk("cmd=0x%x arg=0x%lx", __entry->cmd, __entry->arg)
+	    TP_PROTO(unsigned int cmd, unsigned long arg),
+	    TP_ARGS(cmd, arg),
+	    TP_STRUCT__entry(__field(unsigned int, cmd)
+			     __field(unsigned long, arg)),
+	    TP_fast_assign(__entry->cmd = cmd;
+			   __entry->arg = arg;),
+	    TP_printk("cmd=0x%x arg=0x%lx", __entry->cmd, __entry->arg)
 );
 
 /* upstream's, kept for its event set: this driver never emits them */
 DECLARE_EVENT_CLASS(binder_lock_class,
-	TP_PROTO(const char *tag),
-	TP_ARGS(tag),
-	TP_STRUCT__entry(
-		__field(const char *, tag)
-	),
-	TP_fast_assign(
-		__entry->tag = tag;
-	),
-	TP_printk("tag=%s", __entry->tag)
+		    TP_PROTO(const char *tag),
+		    TP_ARGS(tag),
+		    TP_STRUCT__entry(__field(const char *, tag)),
+		    TP_fast_assign(__entry->tag = tag;),
+		    TP_printk("tag=%s", __entry->tag)
 );
 
 DEFINE_EVENT(binder_lock_class, binder_lock,
-	TP_PROTO(const char *tag), TP_ARGS(tag));
+	     TP_PROTO(const char *tag), TP_ARGS(tag));
 DEFINE_EVENT(binder_lock_class, binder_locked,
-	TP_PROTO(const char *tag), TP_ARGS(tag));
+	     TP_PROTO(const char *tag), TP_ARGS(tag));
 DEFINE_EVENT(binder_lock_class, binder_unlock,
-	TP_PROTO(const char *tag), TP_ARGS(tag));
+	     TP_PROTO(const char *tag), TP_ARGS(tag));
 
 DECLARE_EVENT_CLASS(binder_function_return_class,
-	TP_PROTO(int ret),
-	TP_ARGS(ret),
-	TP_STRUCT__entry(
-		__field(int, ret)
-	),
-	TP_fast_assign(
-		__entry->ret = ret;
-	),
-	TP_printk("ret=%d", __entry->ret)
+		    TP_PROTO(int ret),
+		    TP_ARGS(ret),
+		    TP_STRUCT__entry(__field(int, ret)),
+		    TP_fast_assign(__entry->ret = ret;),
+		    TP_printk("ret=%d", __entry->ret)
 );
 
 DEFINE_EVENT(binder_function_return_class, binder_ioctl_done,
-	TP_PROTO(int ret), TP_ARGS(ret));
+	     TP_PROTO(int ret), TP_ARGS(ret));
 DEFINE_EVENT(binder_function_return_class, binder_write_done,
-	TP_PROTO(int ret), TP_ARGS(ret));
+	     TP_PROTO(int ret), TP_ARGS(ret));
 DEFINE_EVENT(binder_function_return_class, binder_read_done,
-	TP_PROTO(int ret), TP_ARGS(ret));
+	     TP_PROTO(int ret), TP_ARGS(ret));
 
 TRACE_EVENT(binder_wait_for_work,
-	TP_PROTO(bool proc_work, bool transaction_stack, bool thread_todo),
-	TP_ARGS(proc_work, transaction_stack, thread_todo),
-	TP_STRUCT__entry(
-		__field(bool, proc_work)
-		__field(bool, transaction_stack)
-		__field(bool, thread_todo)
-	),
-	TP_fast_assign(
-		__entry->proc_work = proc_work;
-		__entry->transaction_stack = transaction_stack;
-		__entry->thread_todo = thread_todo;
-	),
-	TP_printk("proc_work=%d transaction_stack=%d thread_todo=%d",
-		  __entry->proc_work, __entry->transaction_stack,
-		  __entry->thread_todo)
+	    TP_PROTO(bool proc_work, bool transaction_stack, bool thread_todo),
+	    TP_ARGS(proc_work, transaction_stack, thread_todo),
+	    TP_STRUCT__entry(__field(bool, proc_work)
+			     __field(bool, transaction_stack)
+			     __field(bool, thread_todo)),
+	    TP_fast_assign(__entry->proc_work = proc_work;
+			   __entry->transaction_stack = transaction_stack;
+			   __entry->thread_todo = thread_todo;),
+	    TP_printk("proc_work=%d transaction_stack=%d thread_todo=%d",
+		      __entry->proc_work, __entry->transaction_stack,
+		      __entry->thread_todo)
 );
 
 /* from: the sync caller still waiting (0:0 for oneway, replies, gone) */
 TRACE_EVENT(binder_txn_latency_free,
-	TP_PROTO(const struct binder_transaction *t),
-	TP_ARGS(t),
-	TP_STRUCT__entry(
-		__field(int, debug_id)
-		__field(int, from_proc)
-		__field(int, from_thread)
-		__field(int, to_proc)
-		__field(int, to_thread)
-		__field(unsigned int, code)
-		__field(unsigned int, flags)
-	),
-	TP_fast_assign(
-		__entry->debug_id = t->debug_id;
-		__entry->from_proc = t->from ? t->from->proc->pid : 0;
-		__entry->from_thread = t->from ? t->from->pid : 0;
-		__entry->to_proc = t->to_proc ? t->to_proc->pid : 0;
-		__entry->to_thread = t->to_thread ? t->to_thread->pid :
-				     t->to_tid;
-		__entry->code = t->code;
-		__entry->flags = t->flags;
-	),
-	/* upstream prints code under "flags=" and flags under "code=" */
-	TP_printk("transaction=%d from %d:%d to %d:%d flags=0x%x code=0x%x",
-		  __entry->debug_id, __entry->from_proc, __entry->from_thread,
-		  __entry->to_proc, __entry->to_thread, __entry->code,
-		  __entry->flags)
+	    TP_PROTO(const struct binder_transaction *t),
+	    TP_ARGS(t),
+	    TP_STRUCT__entry(__field(int, debug_id)
+			     __field(int, from_proc)
+			     __field(int, from_thread)
+			     __field(int, to_proc)
+			     __field(int, to_thread)
+			     __field(unsigned int, code)
+			     __field(unsigned int, flags)),
+	    TP_fast_assign(__entry->debug_id = t->debug_id;
+			   __entry->from_proc = t->from ? t->from->proc->pid : 0;
+			   __entry->from_thread = t->from ? t->from->pid : 0;
+			   __entry->to_proc = t->to_proc ? t->to_proc->pid : 0;
+			   __entry->to_thread = t->to_thread ? t->to_thread->pid :
+			   t->to_tid;
+			   __entry->code = t->code;
+			   __entry->flags = t->flags;),
+	    /* upstream prints code under "flags=" and flags under "code=" */
+	    TP_printk("transaction=%d from %d:%d to %d:%d flags=0x%x code=0x%x",
+		      __entry->debug_id, __entry->from_proc, __entry->from_thread,
+		      __entry->to_proc, __entry->to_thread, __entry->code,
+		      __entry->flags)
 );
 
 /*
@@ -187,232 +167,192 @@ TRACE_EVENT(binder_txn_latency_free,
  * passed.  dest_thread is 0 for a call no thread was chosen for yet.
  */
 TRACE_EVENT(binder_transaction,
-	TP_PROTO(bool reply, const struct binder_transaction *t,
-		 const struct binder_transaction_data *tr,
-		 const struct binder_node *target_node,
-		 const struct binder_proc *to_proc,
-		 const struct binder_thread *to_thread),
-	TP_ARGS(reply, t, tr, target_node, to_proc, to_thread),
-	TP_STRUCT__entry(
-		__field(int, debug_id)
-		__field(int, target_node)
-		__field(int, to_proc)
-		__field(int, to_thread)
-		__field(int, reply)
-		__field(unsigned int, code)
-		__field(unsigned int, flags)
-	),
-	TP_fast_assign(
-		__entry->debug_id = t->debug_id;
-		__entry->target_node = target_node ? target_node->debug_id : 0;
-		__entry->to_proc = to_proc->pid;
-		__entry->to_thread = to_thread ? to_thread->pid : 0;
-		__entry->reply = reply;
-		__entry->code = tr->code;
-		__entry->flags = tr->flags;
-	),
-	TP_printk("transaction=%d dest_node=%d dest_proc=%d dest_thread=%d reply=%d flags=0x%x code=0x%x",
-		  __entry->debug_id, __entry->target_node,
-		  __entry->to_proc, __entry->to_thread,
-		  __entry->reply, __entry->flags, __entry->code)
+	    TP_PROTO(bool reply, const struct binder_transaction *t,
+		     const struct binder_transaction_data *tr,
+		     const struct binder_node *target_node,
+		     const struct binder_proc *to_proc,
+		     const struct binder_thread *to_thread),
+	    TP_ARGS(reply, t, tr, target_node, to_proc, to_thread),
+	    TP_STRUCT__entry(__field(int, debug_id)
+			     __field(int, target_node)
+			     __field(int, to_proc)
+			     __field(int, to_thread)
+			     __field(int, reply)
+			     __field(unsigned int, code)
+			     __field(unsigned int, flags)),
+	    TP_fast_assign(__entry->debug_id = t->debug_id;
+			   __entry->target_node = target_node ? target_node->debug_id : 0;
+			   __entry->to_proc = to_proc->pid;
+			   __entry->to_thread = to_thread ? to_thread->pid : 0;
+			   __entry->reply = reply;
+			   __entry->code = tr->code;
+			   __entry->flags = tr->flags;),
+	    TP_printk("transaction=%d dest_node=%d dest_proc=%d dest_thread=%d reply=%d flags=0x%x code=0x%x",
+		      __entry->debug_id, __entry->target_node,
+		      __entry->to_proc, __entry->to_thread,
+		      __entry->reply, __entry->flags, __entry->code)
 );
 
 TRACE_EVENT(binder_transaction_received,
-	TP_PROTO(const struct binder_transaction *t),
-	TP_ARGS(t),
-	TP_STRUCT__entry(
-		__field(int, debug_id)
-	),
-	TP_fast_assign(
-		__entry->debug_id = t->debug_id;
-	),
-	TP_printk("transaction=%d", __entry->debug_id)
+	    TP_PROTO(const struct binder_transaction *t),
+	    TP_ARGS(t),
+	    TP_STRUCT__entry(__field(int, debug_id)),
+	    TP_fast_assign(__entry->debug_id = t->debug_id;),
+	    TP_printk("transaction=%d", __entry->debug_id)
 );
 
 /* the sender's node becomes a handle of the target's: @ref, in the target */
 TRACE_EVENT(binder_transaction_node_to_ref,
-	TP_PROTO(const struct binder_transaction *t,
-		 const struct binder_node *node, const struct binder_ref *ref),
-	TP_ARGS(t, node, ref),
-	TP_STRUCT__entry(
-		__field(int, debug_id)
-		__field(int, node_debug_id)
-		__field(binder_uintptr_t, node_ptr)
-		__field(int, ref_debug_id)
-		__field(uint32_t, ref_desc)
-	),
-	TP_fast_assign(
-		__entry->debug_id = t->debug_id;
-		__entry->node_debug_id = node->debug_id;
-		__entry->node_ptr = node->ptr;
-		__entry->ref_debug_id = ref->debug_id;
-		__entry->ref_desc = ref->desc;
-	),
-	TP_printk("transaction=%d node=%d src_ptr=0x%016llx ==> dest_ref=%d dest_desc=%d",
-		  __entry->debug_id, __entry->node_debug_id,
-		  (u64)__entry->node_ptr,
-		  __entry->ref_debug_id, __entry->ref_desc)
+	    TP_PROTO(const struct binder_transaction *t,
+		     const struct binder_node *node, const struct binder_ref *ref),
+	    TP_ARGS(t, node, ref),
+	    TP_STRUCT__entry(__field(int, debug_id)
+			     __field(int, node_debug_id)
+			     __field(binder_uintptr_t, node_ptr)
+			     __field(int, ref_debug_id)
+			     __field(uint32_t, ref_desc)),
+	    TP_fast_assign(__entry->debug_id = t->debug_id;
+			   __entry->node_debug_id = node->debug_id;
+			   __entry->node_ptr = node->ptr;
+			   __entry->ref_debug_id = ref->debug_id;
+			   __entry->ref_desc = ref->desc;),
+	    TP_printk("transaction=%d node=%d src_ptr=0x%016llx ==> dest_ref=%d dest_desc=%d",
+		      __entry->debug_id, __entry->node_debug_id,
+		      (u64)__entry->node_ptr,
+		      __entry->ref_debug_id, __entry->ref_desc)
 );
 
 /* the sender's handle @ref is to a node of the target: it gets the node */
 TRACE_EVENT(binder_transaction_ref_to_node,
-	TP_PROTO(const struct binder_transaction *t,
-		 const struct binder_node *node, const struct binder_ref *ref),
-	TP_ARGS(t, node, ref),
-	TP_STRUCT__entry(
-		__field(int, debug_id)
-		__field(int, ref_debug_id)
-		__field(uint32_t, ref_desc)
-		__field(int, node_debug_id)
-		__field(binder_uintptr_t, node_ptr)
-	),
-	TP_fast_assign(
-		__entry->debug_id = t->debug_id;
-		__entry->ref_debug_id = ref->debug_id;
-		__entry->ref_desc = ref->desc;
-		__entry->node_debug_id = node->debug_id;
-		__entry->node_ptr = node->ptr;
-	),
-	TP_printk("transaction=%d node=%d src_ref=%d src_desc=%d ==> dest_ptr=0x%016llx",
-		  __entry->debug_id, __entry->node_debug_id,
-		  __entry->ref_debug_id, __entry->ref_desc,
-		  (u64)__entry->node_ptr)
+	    TP_PROTO(const struct binder_transaction *t,
+		     const struct binder_node *node, const struct binder_ref *ref),
+	    TP_ARGS(t, node, ref),
+	    TP_STRUCT__entry(__field(int, debug_id)
+			     __field(int, ref_debug_id)
+			     __field(uint32_t, ref_desc)
+			     __field(int, node_debug_id)
+			     __field(binder_uintptr_t, node_ptr)),
+	    TP_fast_assign(__entry->debug_id = t->debug_id;
+			   __entry->ref_debug_id = ref->debug_id;
+			   __entry->ref_desc = ref->desc;
+			   __entry->node_debug_id = node->debug_id;
+			   __entry->node_ptr = node->ptr;),
+	    TP_printk("transaction=%d node=%d src_ref=%d src_desc=%d ==> dest_ptr=0x%016llx",
+		      __entry->debug_id, __entry->node_debug_id,
+		      __entry->ref_debug_id, __entry->ref_desc,
+		      (u64)__entry->node_ptr)
 );
 
 /* the sender's handle @src to a third proc's node becomes the target's @dst */
 TRACE_EVENT(binder_transaction_ref_to_ref,
-	TP_PROTO(const struct binder_transaction *t,
-		 const struct binder_node *node, const struct binder_ref *src,
-		 const struct binder_ref *dst),
-	TP_ARGS(t, node, src, dst),
-	TP_STRUCT__entry(
-		__field(int, debug_id)
-		__field(int, node_debug_id)
-		__field(int, src_ref_debug_id)
-		__field(uint32_t, src_ref_desc)
-		__field(int, dest_ref_debug_id)
-		__field(uint32_t, dest_ref_desc)
-	),
-	TP_fast_assign(
-		__entry->debug_id = t->debug_id;
-		__entry->node_debug_id = node->debug_id;
-		__entry->src_ref_debug_id = src->debug_id;
-		__entry->src_ref_desc = src->desc;
-		__entry->dest_ref_debug_id = dst->debug_id;
-		__entry->dest_ref_desc = dst->desc;
-	),
-	TP_printk("transaction=%d node=%d src_ref=%d src_desc=%d ==> dest_ref=%d dest_desc=%d",
-		  __entry->debug_id, __entry->node_debug_id,
-		  __entry->src_ref_debug_id, __entry->src_ref_desc,
-		  __entry->dest_ref_debug_id, __entry->dest_ref_desc)
+	    TP_PROTO(const struct binder_transaction *t,
+		     const struct binder_node *node, const struct binder_ref *src,
+		     const struct binder_ref *dst),
+	    TP_ARGS(t, node, src, dst),
+	    TP_STRUCT__entry(__field(int, debug_id)
+			     __field(int, node_debug_id)
+			     __field(int, src_ref_debug_id)
+			     __field(uint32_t, src_ref_desc)
+			     __field(int, dest_ref_debug_id)
+			     __field(uint32_t, dest_ref_desc)),
+	    TP_fast_assign(__entry->debug_id = t->debug_id;
+			   __entry->node_debug_id = node->debug_id;
+			   __entry->src_ref_debug_id = src->debug_id;
+			   __entry->src_ref_desc = src->desc;
+			   __entry->dest_ref_debug_id = dst->debug_id;
+			   __entry->dest_ref_desc = dst->desc;),
+	    TP_printk("transaction=%d node=%d src_ref=%d src_desc=%d ==> dest_ref=%d dest_desc=%d",
+		      __entry->debug_id, __entry->node_debug_id,
+		      __entry->src_ref_debug_id, __entry->src_ref_desc,
+		      __entry->dest_ref_debug_id, __entry->dest_ref_desc)
 );
 
 /* @offset: of the fd (the object's, or the fd array entry's) in the buffer */
 TRACE_EVENT(binder_transaction_fd_send,
-	TP_PROTO(const struct binder_transaction *t, int fd, size_t offset),
-	TP_ARGS(t, fd, offset),
-	TP_STRUCT__entry(
-		__field(int, debug_id)
-		__field(int, fd)
-		__field(size_t, offset)
-	),
-	TP_fast_assign(
-		__entry->debug_id = t->debug_id;
-		__entry->fd = fd;
-		__entry->offset = offset;
-	),
-	TP_printk("transaction=%d src_fd=%d offset=%zu",
-		  __entry->debug_id, __entry->fd, __entry->offset)
+	    TP_PROTO(const struct binder_transaction *t, int fd, size_t offset),
+	    TP_ARGS(t, fd, offset),
+	    TP_STRUCT__entry(__field(int, debug_id)
+			     __field(int, fd)
+			     __field(size_t, offset)),
+	    TP_fast_assign(__entry->debug_id = t->debug_id;
+			   __entry->fd = fd;
+			   __entry->offset = offset;),
+	    TP_printk("transaction=%d src_fd=%d offset=%zu",
+		      __entry->debug_id, __entry->fd, __entry->offset)
 );
 
 TRACE_EVENT(binder_transaction_fd_recv,
-	TP_PROTO(const struct binder_transaction *t, int fd, size_t offset),
-	TP_ARGS(t, fd, offset),
-	TP_STRUCT__entry(
-		__field(int, debug_id)
-		__field(int, fd)
-		__field(size_t, offset)
-	),
-	TP_fast_assign(
-		__entry->debug_id = t->debug_id;
-		__entry->fd = fd;
-		__entry->offset = offset;
-	),
-	TP_printk("transaction=%d dest_fd=%d offset=%zu",
-		  __entry->debug_id, __entry->fd, __entry->offset)
+	    TP_PROTO(const struct binder_transaction *t, int fd, size_t offset),
+	    TP_ARGS(t, fd, offset),
+	    TP_STRUCT__entry(__field(int, debug_id)
+			     __field(int, fd)
+			     __field(size_t, offset)),
+	    TP_fast_assign(__entry->debug_id = t->debug_id;
+			   __entry->fd = fd;
+			   __entry->offset = offset;),
+	    TP_printk("transaction=%d dest_fd=%d offset=%zu",
+		      __entry->debug_id, __entry->fd, __entry->offset)
 );
 
 /* debug_id: the transaction the buffer was allocated for */
 DECLARE_EVENT_CLASS(binder_buffer_class,
-	TP_PROTO(const struct binder_buffer *buf),
-	TP_ARGS(buf),
-	TP_STRUCT__entry(
-		__field(int, debug_id)
-		__field(size_t, data_size)
-		__field(size_t, offsets_size)
-		__field(size_t, extra_buffers_size)
-	),
-	TP_fast_assign(
-		__entry->debug_id = buf->debug_id;
-		__entry->data_size = buf->data_size;
-		__entry->offsets_size = buf->offsets_size;
-		__entry->extra_buffers_size = buf->extra_size;
-	),
-	TP_printk("transaction=%d data_size=%zd offsets_size=%zd extra_buffers_size=%zd",
-		  __entry->debug_id, __entry->data_size, __entry->offsets_size,
-		  __entry->extra_buffers_size)
+		    TP_PROTO(const struct binder_buffer *buf),
+		    TP_ARGS(buf),
+		    TP_STRUCT__entry(__field(int, debug_id)
+				     __field(size_t, data_size)
+				     __field(size_t, offsets_size)
+				     __field(size_t, extra_buffers_size)),
+		    TP_fast_assign(__entry->debug_id = buf->debug_id;
+				   __entry->data_size = buf->data_size;
+				   __entry->offsets_size = buf->offsets_size;
+				   __entry->extra_buffers_size = buf->extra_size;),
+		    TP_printk("transaction=%d data_size=%zd offsets_size=%zd extra_buffers_size=%zd",
+			      __entry->debug_id, __entry->data_size, __entry->offsets_size,
+			      __entry->extra_buffers_size)
 );
 
 DEFINE_EVENT(binder_buffer_class, binder_transaction_alloc_buf,
-	TP_PROTO(const struct binder_buffer *buf), TP_ARGS(buf));
+	     TP_PROTO(const struct binder_buffer *buf), TP_ARGS(buf));
 DEFINE_EVENT(binder_buffer_class, binder_transaction_buffer_release,
-	TP_PROTO(const struct binder_buffer *buf), TP_ARGS(buf));
+	     TP_PROTO(const struct binder_buffer *buf), TP_ARGS(buf));
 DEFINE_EVENT(binder_buffer_class, binder_transaction_failed_buffer_release,
-	TP_PROTO(const struct binder_buffer *buf), TP_ARGS(buf));
+	     TP_PROTO(const struct binder_buffer *buf), TP_ARGS(buf));
 DEFINE_EVENT(binder_buffer_class, binder_transaction_update_buffer_release,
-	TP_PROTO(const struct binder_buffer *buf), TP_ARGS(buf));
+	     TP_PROTO(const struct binder_buffer *buf), TP_ARGS(buf));
 
 /* [start, end): user addresses in the area; offset is from its start */
 TRACE_EVENT(binder_update_page_range,
-	TP_PROTO(const struct binder_alloc *alloc, bool allocate,
-		 unsigned long start, unsigned long end),
-	TP_ARGS(alloc, allocate, start, end),
-	TP_STRUCT__entry(
-		__field(int, proc)
-		__field(bool, allocate)
-		__field(size_t, offset)
-		__field(size_t, size)
-	),
-	TP_fast_assign(
-		__entry->proc = alloc->pid;
-		__entry->allocate = allocate;
-		__entry->offset = start - alloc->area;
-		__entry->size = end - start;
-	),
-	TP_printk("proc=%d allocate=%d offset=%zu size=%zu",
-		  __entry->proc, __entry->allocate,
-		  __entry->offset, __entry->size)
+	    TP_PROTO(const struct binder_alloc *alloc, bool allocate,
+		     unsigned long start, unsigned long end),
+	    TP_ARGS(alloc, allocate, start, end),
+	    TP_STRUCT__entry(__field(int, proc)
+			     __field(bool, allocate)
+			     __field(size_t, offset)
+			     __field(size_t, size)),
+	    TP_fast_assign(__entry->proc = alloc->pid;
+			   __entry->allocate = allocate;
+			   __entry->offset = start - alloc->area;
+			   __entry->size = end - start;),
+	    TP_printk("proc=%d allocate=%d offset=%zu size=%zu",
+		      __entry->proc, __entry->allocate,
+		      __entry->offset, __entry->size)
 );
 
 DECLARE_EVENT_CLASS(binder_lru_page_class,
-	TP_PROTO(const struct binder_alloc *alloc, size_t page_index),
-	TP_ARGS(alloc, page_index),
-	TP_STRUCT__entry(
-		__field(int, proc)
-		__field(size_t, page_index)
-	),
-	TP_fast_assign(
-		__entry->proc = alloc->pid;
-		__entry->page_index = page_index;
-	),
-	TP_printk("proc=%d page_index=%zu",
-		  __entry->proc, __entry->page_index)
+		    TP_PROTO(const struct binder_alloc *alloc, size_t page_index),
+		    TP_ARGS(alloc, page_index),
+		    TP_STRUCT__entry(__field(int, proc)
+				     __field(size_t, page_index)),
+		    TP_fast_assign(__entry->proc = alloc->pid;
+				   __entry->page_index = page_index;),
+		    TP_printk("proc=%d page_index=%zu",
+			      __entry->proc, __entry->page_index)
 );
 
 #define DEFINE_BINDER_LRU_PAGE_EVENT(name)				\
 DEFINE_EVENT(binder_lru_page_class, name,				\
-	TP_PROTO(const struct binder_alloc *alloc, size_t page_index),	\
-	TP_ARGS(alloc, page_index))
+	     TP_PROTO(const struct binder_alloc *alloc, size_t page_index),	\
+	     TP_ARGS(alloc, page_index))
 
 DEFINE_BINDER_LRU_PAGE_EVENT(binder_alloc_lru_start);
 DEFINE_BINDER_LRU_PAGE_EVENT(binder_alloc_lru_end);
@@ -426,36 +366,35 @@ DEFINE_BINDER_LRU_PAGE_EVENT(binder_unmap_kernel_start);
 DEFINE_BINDER_LRU_PAGE_EVENT(binder_unmap_kernel_end);
 
 /* names from the tables of debugfs "stats" (binder_debugfs.c) */
-#define binder_trace_cmd_name(names, count, cmd)			\
-	(_IOC_NR(cmd) < (count) && (names)[_IOC_NR(cmd)] ?		\
-	 (names)[_IOC_NR(cmd)] : "unknown")
+#ifndef _BINDER_TRACE_CMD_NAME
+#define _BINDER_TRACE_CMD_NAME
+static inline const char *binder_trace_cmd_name(const char * const *names,
+						unsigned int count, u32 cmd)
+{
+	unsigned int nr = _IOC_NR(cmd);
+
+	return nr < count && names[nr] ? names[nr] : "unknown";
+}
+#endif
 
 TRACE_EVENT(binder_command,
-	TP_PROTO(uint32_t cmd),
-	TP_ARGS(cmd),
-	TP_STRUCT__entry(
-		__field(uint32_t, cmd)
-	),
-	TP_fast_assign(
-		__entry->cmd = cmd;
-	),
-	TP_printk("cmd=0x%x %s", __entry->cmd,
-		  binder_trace_cmd_name(binder_bc_names, BINDER_BC_COUNT,
-					__entry->cmd))
+	    TP_PROTO(uint32_t cmd),
+	    TP_ARGS(cmd),
+	    TP_STRUCT__entry(__field(uint32_t, cmd)),
+	    TP_fast_assign(__entry->cmd = cmd;),
+	    TP_printk("cmd=0x%x %s", __entry->cmd,
+		      binder_trace_cmd_name(binder_bc_names, BINDER_BC_COUNT,
+					    __entry->cmd))
 );
 
 TRACE_EVENT(binder_return,
-	TP_PROTO(uint32_t cmd),
-	TP_ARGS(cmd),
-	TP_STRUCT__entry(
-		__field(uint32_t, cmd)
-	),
-	TP_fast_assign(
-		__entry->cmd = cmd;
-	),
-	TP_printk("cmd=0x%x %s", __entry->cmd,
-		  binder_trace_cmd_name(binder_br_names, BINDER_BR_COUNT,
-					__entry->cmd))
+	    TP_PROTO(uint32_t cmd),
+	    TP_ARGS(cmd),
+	    TP_STRUCT__entry(__field(uint32_t, cmd)),
+	    TP_fast_assign(__entry->cmd = cmd;),
+	    TP_printk("cmd=0x%x %s", __entry->cmd,
+		      binder_trace_cmd_name(binder_br_names, BINDER_BR_COUNT,
+					    __entry->cmd))
 );
 
 /* ---- ours: the two lifetimes of a proc (see binder_proc.c) ---- */
@@ -467,40 +406,32 @@ TRACE_DEFINE_ENUM(BINDER_KILL_RELEASED);
 
 /* @reason: BINDER_VMA_UNMAPPED (munmap) or BINDER_VMA_TORN_DOWN (exit) */
 TRACE_EVENT(binder_vma_close,
-	TP_PROTO(const struct binder_proc *proc, unsigned long size,
-		 enum binder_vma_state reason),
-	TP_ARGS(proc, size, reason),
-	TP_STRUCT__entry(
-		__field(int, proc)
-		__field(size_t, size)
-		__field(int, reason)
-	),
-	TP_fast_assign(
-		__entry->proc = proc->pid;
-		__entry->size = size;
-		__entry->reason = reason;
-	),
-	TP_printk("proc=%d size=%zu reason=%s", __entry->proc, __entry->size,
-		  __print_symbolic(__entry->reason,
-				   { BINDER_VMA_UNMAPPED, "munmap" },
-				   { BINDER_VMA_TORN_DOWN, "exit" }))
+	    TP_PROTO(const struct binder_proc *proc, unsigned long size,
+		     enum binder_vma_state reason),
+	    TP_ARGS(proc, size, reason),
+	    TP_STRUCT__entry(__field(int, proc)
+			     __field(size_t, size)
+			     __field(int, reason)),
+	    TP_fast_assign(__entry->proc = proc->pid;
+			   __entry->size = size;
+			   __entry->reason = reason;),
+	    TP_printk("proc=%d size=%zu reason=%s", __entry->proc, __entry->size,
+		      __print_symbolic(__entry->reason,
+				       { BINDER_VMA_UNMAPPED, "munmap" },
+				       { BINDER_VMA_TORN_DOWN, "exit" }))
 );
 
 TRACE_EVENT(binder_proc_dead,
-	TP_PROTO(const struct binder_proc *proc, enum binder_kill_reason reason),
-	TP_ARGS(proc, reason),
-	TP_STRUCT__entry(
-		__field(int, proc)
-		__field(int, reason)
-	),
-	TP_fast_assign(
-		__entry->proc = proc->pid;
-		__entry->reason = reason;
-	),
-	TP_printk("proc=%d reason=%s", __entry->proc,
-		  __print_symbolic(__entry->reason,
-				   { BINDER_KILL_OWNER_EXIT, "owner_exit" },
-				   { BINDER_KILL_RELEASED, "released" }))
+	    TP_PROTO(const struct binder_proc *proc, enum binder_kill_reason reason),
+	    TP_ARGS(proc, reason),
+	    TP_STRUCT__entry(__field(int, proc)
+			     __field(int, reason)),
+	    TP_fast_assign(__entry->proc = proc->pid;
+			   __entry->reason = reason;),
+	    TP_printk("proc=%d reason=%s", __entry->proc,
+		      __print_symbolic(__entry->reason,
+				       { BINDER_KILL_OWNER_EXIT, "owner_exit" },
+				       { BINDER_KILL_RELEASED, "released" }))
 );
 
 #endif /* _BINDER_TRACE_H */

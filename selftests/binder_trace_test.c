@@ -204,16 +204,22 @@ static const struct event_format formats[] = {
 	{ "binder_wait_for_work",
 	  "bool proc_work;bool transaction_stack;bool thread_todo;" },
 	{ "binder_txn_latency_free",
-	  "int debug_id;int from_proc;int from_thread;int to_proc;int to_thread;unsigned int code;unsigned int flags;" },
+	  "int debug_id;int from_proc;int from_thread;int to_proc;"
+	  "int to_thread;unsigned int code;unsigned int flags;" },
 	{ "binder_transaction",
-	  "int debug_id;int target_node;int to_proc;int to_thread;int reply;unsigned int code;unsigned int flags;" },
+	  "int debug_id;int target_node;int to_proc;int to_thread;"
+	  "int reply;unsigned int code;unsigned int flags;" },
 	{ "binder_transaction_received", "int debug_id;" },
 	{ "binder_transaction_node_to_ref",
-	  "int debug_id;int node_debug_id;binder_uintptr_t node_ptr;int ref_debug_id;uint32_t ref_desc;" },
+	  "int debug_id;int node_debug_id;binder_uintptr_t node_ptr;"
+	  "int ref_debug_id;uint32_t ref_desc;" },
 	{ "binder_transaction_ref_to_node",
-	  "int debug_id;int ref_debug_id;uint32_t ref_desc;int node_debug_id;binder_uintptr_t node_ptr;" },
+	  "int debug_id;int ref_debug_id;uint32_t ref_desc;"
+	  "int node_debug_id;binder_uintptr_t node_ptr;" },
 	{ "binder_transaction_ref_to_ref",
-	  "int debug_id;int node_debug_id;int src_ref_debug_id;uint32_t src_ref_desc;int dest_ref_debug_id;uint32_t dest_ref_desc;" },
+	  "int debug_id;int node_debug_id;int src_ref_debug_id;"
+	  "uint32_t src_ref_desc;int dest_ref_debug_id;"
+	  "uint32_t dest_ref_desc;" },
 	{ "binder_transaction_fd_send", FD_EV },
 	{ "binder_transaction_fd_recv", FD_EV },
 	{ "binder_transaction_alloc_buf", BUFFER },

@@ -435,7 +435,9 @@ static void print_binder_transactions(struct seq_file *m, bool hash)
 	list_for_each_entry(context, &binder_contexts, entry) {
 		struct binder_transaction *t;
 
+		/* context->lock: the transactions' fields and what they name */
 		mutex_lock(&context->lock);
+		spin_lock(&context->txn_lock);
 		list_for_each_entry(t, &context->transactions, context_entry) {
 			if (!binder_pid_view(t->from_pid, ns) &&
 			    !(t->to_proc && binder_proc_view(t->to_proc, ns)))
@@ -443,6 +445,7 @@ static void print_binder_transactions(struct seq_file *m, bool hash)
 			seq_printf(m, "context %s", context->name);
 			print_binder_transaction(m, ":", t, ns, hash);
 		}
+		spin_unlock(&context->txn_lock);
 		mutex_unlock(&context->lock);
 	}
 	mutex_unlock(&binder_contexts_lock);

@@ -96,7 +96,7 @@ static int binder_ref_cmd(struct binder_proc *proc,
 		return -ENOMEM;
 	}
 	mutex_lock(&context->lock);
-	mgr = context->mgr_node;
+	mgr = binder_context_mgr_clocked(context);
 	if (increment && !target && mgr) {
 		if (mgr->proc == proc) {
 			binder_user_error("%d:%d context manager tried to acquire desc 0\n",
@@ -839,7 +839,7 @@ static int binder_ioctl_node_info_for_ref(struct binder_proc *proc,
 	}
 
 	mutex_lock(&context->lock);
-	if (!context->mgr_node || context->mgr_node->proc != proc) {
+	if (!binder_is_context_mgr(context, proc)) {
 		ret = -EPERM;
 	} else {
 		ref = binder_get_ref_clocked(proc, info.handle, true);
@@ -1071,6 +1071,8 @@ struct binder_device *binder_device_new(const char *name)
 	memcpy(device->name, name, len + 1);
 	refcount_set(&device->ref, 1);
 	mutex_init(&device->context.lock);
+	spin_lock_init(&device->context.mgr_lock);
+	spin_lock_init(&device->context.txn_lock);
 	INIT_LIST_HEAD(&device->context.transactions);
 	INIT_LIST_HEAD(&device->context.dead_nodes);
 	device->context.name = device->name;

@@ -290,8 +290,9 @@ static int binder_inc_node_checked(struct binder_node *node, bool strong,
 			struct binder_proc *proc = node->proc;
 
 			if (!target_list && !node->internal_strong_refs &&
-			    !(proc && node == proc->context->mgr_node &&
-			      node->has_strong_ref)) {
+			    !(proc && node->has_strong_ref &&
+			      binder_node_is_context_mgr(proc->context,
+							 node))) {
 				pr_err_ratelimited("invalid inc strong node %d\n",
 						   node->debug_id);
 				return -EINVAL;
@@ -600,7 +601,8 @@ static struct binder_ref *binder_get_ref_for_node_clocked(struct binder_proc *pr
 	rb_insert_color(&ref->rb_node_node, &proc->refs_by_node);
 
 	desc = binder_desc_acquire_clocked(proc,
-					   node == proc->context->mgr_node ? 0 : 1);
+					   binder_node_is_context_mgr(proc->context,
+								      node) ? 0 : 1);
 	ref->desc = desc;
 	binder_ref_insert_desc_clocked(proc, ref);
 	hlist_add_head(&ref->node_entry, &node->refs);
@@ -930,8 +932,10 @@ void binder_release_nodes_and_refs_clocked(struct binder_proc *proc)
 	struct binder_context *context = proc->context;
 	struct rb_node *n;
 
+	spin_lock(&context->mgr_lock);
 	if (context->mgr_node && context->mgr_node->proc == proc)
 		context->mgr_node = NULL;
+	spin_unlock(&context->mgr_lock);
 
 	while ((n = rb_first(&proc->nodes))) {
 		struct binder_node *node = rb_entry(n, struct binder_node,
@@ -948,6 +952,81 @@ void binder_release_nodes_and_refs_clocked(struct binder_proc *proc)
 }
 
 /* ---- context manager ---- */
+
+/*
+ * context->mgr_node changes only with both context->lock and mgr_lock
+ * held, and only from NULL to a node of a live proc and back to NULL when
+ * that proc dies (before its nodes are released).  So under mgr_lock the
+ * node, while it is the manager, is alive and node->proc is its owner.
+ */
+
+/**
+ * binder_context_mgr_clocked() - the device's context manager node
+ * @context: the device
+ *
+ * Return: the node, or NULL.  It stays valid while the caller holds
+ * context->lock (a node is freed only under it).
+ */
+struct binder_node *binder_context_mgr_clocked(struct binder_context *context)
+{
+	struct binder_node *node;
+
+	lockdep_assert_held(&context->lock);
+	spin_lock(&context->mgr_lock);
+	node = context->mgr_node;
+	spin_unlock(&context->mgr_lock);
+	return node;
+}
+
+/* Is @node the context manager of @context? */
+bool binder_node_is_context_mgr(struct binder_context *context,
+				const struct binder_node *node)
+{
+	bool ret;
+
+	spin_lock(&context->mgr_lock);
+	ret = node && context->mgr_node == node;
+	spin_unlock(&context->mgr_lock);
+	return ret;
+}
+
+/* Is @proc the context manager of @context (it owns the manager node)? */
+bool binder_is_context_mgr(struct binder_context *context,
+			   const struct binder_proc *proc)
+{
+	bool ret;
+
+	spin_lock(&context->mgr_lock);
+	ret = context->mgr_node && context->mgr_node->proc == proc;
+	spin_unlock(&context->mgr_lock);
+	return ret;
+}
+
+/*
+ * May a caller of euid @euid become the manager?  Return: 0 when the
+ * device has none and @euid is the first manager's (or there was none
+ * yet); -EBUSY or -EPERM.
+ */
+static int binder_mgr_may_set(struct binder_context *context,
+			      struct binder_proc *proc, kuid_t euid)
+{
+	int ret = 0;
+
+	spin_lock(&context->mgr_lock);
+	if (context->mgr_node)
+		ret = -EBUSY;
+	else if (context->mgr_uid_set && !uid_eq(context->mgr_uid, euid))
+		ret = -EPERM;
+	spin_unlock(&context->mgr_lock);
+	if (ret == -EBUSY)
+		binder_user_error("%d: BINDER_SET_CONTEXT_MGR already set\n",
+				  proc->pid);
+	else if (ret)
+		binder_user_error("%d: BINDER_SET_CONTEXT_MGR bad uid %d != %d\n",
+				  proc->pid, from_kuid(&init_user_ns, euid),
+				  from_kuid(&init_user_ns, context->mgr_uid));
+	return ret;
+}
 
 /**
  * binder_set_context_mgr() - BINDER_SET_CONTEXT_MGR(_EXT)
@@ -970,29 +1049,18 @@ int binder_set_context_mgr(struct binder_proc *proc,
 	ret = binder_spare_fill(&sp, 1, 0);
 	if (ret)
 		goto out_free;
+	/* the manager changes only under context->lock: no race to here */
 	mutex_lock(&context->lock);
-	if (context->mgr_node) {
-		binder_user_error("%d: BINDER_SET_CONTEXT_MGR already set\n",
-				  proc->pid);
-		ret = -EBUSY;
+	ret = binder_mgr_may_set(context, proc, euid);
+	if (ret)
 		goto out;
-	}
 	ret = security_binder_set_context_mgr(proc->cred);
 	if (ret < 0)
 		goto out;
-	if (context->mgr_uid_set) {
-		if (!uid_eq(context->mgr_uid, euid)) {
-			binder_user_error("%d: BINDER_SET_CONTEXT_MGR bad uid %d != %d\n",
-					  proc->pid, from_kuid(&init_user_ns, euid),
-					  from_kuid(&init_user_ns,
-						    context->mgr_uid));
-			ret = -EPERM;
-			goto out;
-		}
-	} else {
-		context->mgr_uid = euid;
-		context->mgr_uid_set = true;
-	}
+	spin_lock(&context->mgr_lock);
+	context->mgr_uid = euid;
+	context->mgr_uid_set = true;
+	spin_unlock(&context->mgr_lock);
 	node = binder_new_node_clocked(proc, fp, &sp);
 	if (!node) {
 		ret = -ENOMEM;
@@ -1002,7 +1070,9 @@ int binder_set_context_mgr(struct binder_proc *proc,
 	node->local_strong_refs++;
 	node->has_strong_ref = 1;
 	node->has_weak_ref = 1;
+	spin_lock(&context->mgr_lock);
 	context->mgr_node = node;
+	spin_unlock(&context->mgr_lock);
 out:
 	mutex_unlock(&context->lock);
 out_free:

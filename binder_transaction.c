@@ -60,12 +60,31 @@ static void binder_free_fd_fixups(struct binder_transaction *t)
 	}
 }
 
+/* On the device's list of live transactions (debugfs "transactions") */
+static void binder_context_txn_add(struct binder_context *context,
+				   struct binder_transaction *t)
+{
+	t->context = context;
+	spin_lock(&context->txn_lock);
+	list_add_tail(&t->context_entry, &context->transactions);
+	spin_unlock(&context->txn_lock);
+}
+
+static void binder_context_txn_del(struct binder_transaction *t)
+{
+	if (!t->context)
+		return;
+	spin_lock(&t->context->txn_lock);
+	list_del(&t->context_entry);
+	spin_unlock(&t->context->txn_lock);
+}
+
 void binder_free_transaction_clocked(struct binder_transaction *t)
 {
 	trace_binder_txn_latency_free(t);
 	binder_outstanding_dec_clocked(t);
 	binder_free_fd_fixups(t);
-	list_del(&t->context_entry);
+	binder_context_txn_del(t);
 	if (t->buffer)
 		t->buffer->owner = NULL;
 	kfree(t);
@@ -1252,7 +1271,7 @@ static int binder_send_call_target_clocked(struct binder_proc *proc,
 		}
 		node = ref->node;
 	} else {
-		node = context->mgr_node;
+		node = binder_context_mgr_clocked(context);
 		if (!node) {
 			s->return_error = BR_DEAD_REPLY;
 			s->why = "no context manager";
@@ -1383,7 +1402,7 @@ int binder_transaction(struct binder_proc *proc, struct binder_thread *thread,
 	mutex_lock(&context->lock);
 	binder_set_extended_error(&thread->ee, debug_id, BR_OK, 0);
 	if (t)
-		list_add_tail(&t->context_entry, &context->transactions);
+		binder_context_txn_add(context, t);
 	if (thread->released) {
 		/* a holder's thread, and the owner died under it */
 		s.return_error = BR_DEAD_REPLY;

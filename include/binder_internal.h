@@ -179,18 +179,25 @@ struct binder_node;
  * struct binder_context - the protocol state of one device
  * @lock:       guards every node, ref, death, transaction, work list,
  *              transaction stack and looper count of the procs of this
- *              device, and the fields below
- * @mgr_node:   the context manager's node (handle 0), or NULL    (@lock)
+ *              device (see LOCK ORDER: what is still to leave it)
+ * @mgr_lock:   guards @mgr_node, @mgr_uid and @mgr_uid_set
+ * @mgr_node:   the context manager's node (handle 0), or NULL; changed
+ *              with @lock and @mgr_lock held, from NULL to a node of a
+ *              live proc and back to NULL when it dies  (@mgr_lock)
  * @mgr_uid:    euid of the first context manager; later ones must match
- * @mgr_uid_set: @mgr_uid is valid                                (@lock)
+ *                                                           (@mgr_lock)
+ * @mgr_uid_set: @mgr_uid is valid                           (@mgr_lock)
+ * @txn_lock:   guards @transactions (the list, not the transactions)
+ * @transactions: every live transaction of the device       (@txn_lock)
  * @name:       the device name, for messages
- * @transactions: every live transaction of the device         (@lock)
  * @dead_nodes: nodes whose owner is gone but that refs still hold, for
  *              debugfs "state" (upstream's "dead nodes:")         (@lock)
  * @entry:      in binder_contexts                    (binder_contexts_lock)
  */
 struct binder_context {
 	struct mutex lock;	/* see the kernel-doc above */
+	spinlock_t mgr_lock;	/* see the kernel-doc above */
+	spinlock_t txn_lock;	/* see the kernel-doc above */
 	struct list_head transactions;
 	struct list_head dead_nodes;
 	struct list_head entry;
@@ -382,7 +389,9 @@ struct binder_ref {
  * struct binder_transaction - one call or reply in flight
  * @debug_id:    unique id
  * @work:        BINDER_WORK_TRANSACTION on the target's todo
- * @context_entry: in context->transactions (debugfs "transactions")
+ * @context:     the device's context, whose @transactions list holds it
+ * @context_entry: in context->transactions (debugfs "transactions");
+ *               guarded by context->txn_lock
  * @from:        sending thread of a sync call, NULL for oneway and replies
  *               and once the sender is gone
  * @from_pid, @from_tid: who sent it (messages and debugfs)
@@ -412,6 +421,7 @@ struct binder_ref {
 struct binder_transaction {
 	int debug_id;
 	struct binder_work work;
+	struct binder_context *context;
 	struct list_head context_entry;
 	struct binder_thread *from;
 	pid_t from_pid;
@@ -720,6 +730,11 @@ int binder_node_work_done_clocked(struct binder_proc *proc, u32 cmd,
 				  binder_uintptr_t ptr, binder_uintptr_t cookie);
 int binder_set_context_mgr(struct binder_proc *proc,
 			   const struct flat_binder_object *fp);
+struct binder_node *binder_context_mgr_clocked(struct binder_context *context);
+bool binder_node_is_context_mgr(struct binder_context *context,
+				const struct binder_node *node);
+bool binder_is_context_mgr(struct binder_context *context,
+			   const struct binder_proc *proc);
 
 /* binder_transaction.c */
 int binder_transaction(struct binder_proc *proc, struct binder_thread *thread,

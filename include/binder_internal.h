@@ -2,7 +2,10 @@
 /*
  * Internal object model of the binder driver.
  *
- * LOCK ORDER (outermost first; take only in this order, release in reverse):
+ * LOCK ORDER (outermost first; take only in this order, release in reverse).
+ * Entries marked [target] are the per-proc design being built in stages
+ * (issue 10); until a stage lands, what it moves is still under
+ * context->lock.  Only the unmarked locks exist today.
  *
  *   0. binder_procs_dentry_lock mutex debugfs proc/<pid> files and the
  *                                     binderfs binder_logs/proc/<pid> files
@@ -14,18 +17,60 @@
  *   1. binder_contexts_lock  mutex    the list of every device's context
  *                                     (debugfs "transactions"; never
  *                                     together with binder_procs_lock)
- *   2. context->lock         mutex    one device's protocol state: its nodes,
- *                                     refs, deaths, transactions, every work
- *                                     list and transaction stack, looper
- *                                     counts (struct binder_context below)
+ *   2. context->lock         mutex    transitional: one device's protocol
+ *                                     state not yet under a lock below:
+ *                                     today its nodes, refs, deaths,
+ *                                     transactions, every work list and
+ *                                     transaction stack, looper counts.
+ *                                     Each stage takes state out of it;
+ *                                     at the end no protocol path takes it
+ *   2a. proc->refs_lock      mutex    [target] one proc's handles: its refs
+ *                                     trees, handle bitmap, each ref's
+ *                                     counts and death/freeze pointers.
+ *                                     One proc's at a time: a handle
+ *                                     translated for another proc is
+ *                                     looked up, its node pinned, the lock
+ *                                     dropped, then the target's taken
  *   3. mm->mmap_lock         rwsem    an address space (vma paths, page
  *                                     faults of user copies)
  *   4. alloc->mutex          mutex    one proc's allocator: its area, buffers
  *                                     and page array (binder_alloc.h)
- *   5. proc->lock            spinlock one proc's thread tree and lifecycle
+ *   5. node->lock            spinlock [target] a node's list of refs, its
+ *                                     counts held by refs (internal), and
+ *                                     node->proc (cleared when the owner
+ *                                     dies): what other procs change
+ *   6. proc->inner_lock      spinlock [target] what one proc's own paths
+ *                                     and its senders touch: the proc's and
+ *                                     its threads' todo lists, process_todo,
+ *                                     waiting threads, looper bits and
+ *                                     counts, delivered death/freeze lists,
+ *                                     its nodes tree with each node's local
+ *                                     counts, has/pending bits, node work
+ *                                     and async_todo, freeze state and
+ *                                     outstanding count, @killed, and its
+ *                                     threads' transaction stacks.  Never
+ *                                     two procs' at once: code that moves
+ *                                     work between procs pins the other
+ *                                     (binder_proc_get, binder_thread_get),
+ *                                     drops its own and takes the other's,
+ *                                     and checks @killed / ->released again
+ *   7. proc->lock            spinlock one proc's thread tree and lifecycle
  *                                     state (struct binder_proc below)
- *   5. binder_alloc_lru lock spinlock the list of idle pages (inside 4; never
+ *   7. binder_alloc_lru lock spinlock the list of idle pages (inside 4; never
  *                                     together with proc->lock)
+ *   8. t->lock               spinlock [target] a transaction's @from and
+ *                                     @to_thread links, which the release
+ *                                     of a thread of either proc clears
+ *   8. context->mgr_lock     spinlock the context manager (mgr_node,
+ *                                     mgr_uid), struct binder_context
+ *   8. context->txn_lock     spinlock the device's list of transactions
+ *
+ * Locks 5-8 are never held across anything that sleeps: no user copy, no
+ * allocation that may reclaim, no allocator call, no fd install, no LSM
+ * hook that may sleep.  Queueing work on a proc takes only that proc's
+ * inner lock; a wake-up is issued under it (wait queues have their own
+ * lock).  Every pointer to another proc's object that is used after the
+ * lock it was found under is dropped is pinned first (LIFETIMES).
  *
  * vm_ops->close runs under mmap_lock, so it never takes context->lock: it
  * queues the proc's death work instead.  The shrinker is the one path that
@@ -34,9 +79,20 @@
  * is busy.
  *
  * Function name suffixes state what the caller already holds:
- *   _clocked   context->lock
+ *   _clocked   context->lock (transitional)
+ *   _rlocked   proc->refs_lock              [target]
+ *   _nlocked   node->lock                   [target]
+ *   _ilocked   proc->inner_lock             [target]
+ *   _nilocked  node->lock, then the owner's proc->inner_lock   [target]
  *   _plocked   proc->lock
  *   _alocked   alloc->mutex
+ * A function without a suffix takes what it needs itself.
+ *
+ * Stages (issue 10): 1. the context manager and the transaction list under
+ * their own locks (done); 2. work lists and wait state under inner_lock;
+ * 3. nodes under node->lock and inner_lock, refs under refs_lock, node
+ * tmp_refs a refcount; 4. transaction stacks under inner_lock and t->lock;
+ * 5. context->lock gone from the protocol paths.
  *
  * What is never done under context->lock (it would let one process stall
  * every other process of the device): user-memory access (reads are staged

@@ -103,7 +103,7 @@ void binder_ref_freeze_free(struct binder_ref_freeze *freeze)
 static void binder_queue_freeze_clocked(struct binder_proc *proc,
 					struct binder_ref_freeze *freeze)
 {
-	binder_enqueue_work_clocked(&freeze->work, &proc->todo);
+	binder_enqueue_work_clocked(proc, &freeze->work, &proc->todo);
 	binder_wakeup_proc_clocked(proc);
 }
 
@@ -235,7 +235,7 @@ int binder_freeze_done_clocked(struct binder_proc *proc,
 	list_for_each_entry(freeze, &proc->delivered_freeze, work.entry) {
 		if (freeze->cookie != cookie)
 			continue;
-		binder_dequeue_work_clocked(&freeze->work);
+		binder_dequeue_work_clocked(proc, &freeze->work);
 		freeze->sent = false;
 		if (freeze->resend) {
 			freeze->resend = false;

@@ -556,7 +556,7 @@ retry:
 			if (binder_apply_fd_fixups_clocked(t, &fdres, need)) {
 				bool is_reply = !t->buffer->target_node;
 
-				binder_dequeue_work_clocked(w);
+				binder_dequeue_work_clocked(proc, w);
 				binder_fail_delivery_clocked(t);
 				if (is_reply) {
 					binder_put_cmd(&rb, BR_FAILED_REPLY);
@@ -576,7 +576,7 @@ retry:
 			}
 			trace_binder_transaction_received(t);
 			binder_put_cmd_data(&rb, cmd, &tr, trsize);
-			binder_dequeue_work_clocked(w);
+			binder_dequeue_work_clocked(proc, w);
 			binder_transaction_delivered_clocked(thread, t);
 			/* one call or reply per read, as upstream */
 			if (list == &thread->todo && list_empty(&thread->todo))
@@ -588,7 +588,7 @@ retry:
 
 			e = container_of(w, struct binder_error, work);
 			binder_put_cmd(&rb, e->cmd);
-			binder_dequeue_work_clocked(w);
+			binder_dequeue_work_clocked(proc, w);
 			e->cmd = BR_OK;
 			break;
 		}
@@ -603,13 +603,13 @@ retry:
 			else if (w->type == BINDER_WORK_TRANSACTION_PENDING)
 				cmd = BR_TRANSACTION_PENDING_FROZEN;
 			binder_put_cmd(&rb, cmd);
-			binder_dequeue_work_clocked(w);
+			binder_dequeue_work_clocked(proc, w);
 			kfree(w);
 			binder_stats_deleted(BINDER_STAT_TRANSACTION_COMPLETE);
 			break;
 		}
 		case BINDER_WORK_NODE:
-			binder_dequeue_work_clocked(w);
+			binder_dequeue_work_clocked(proc, w);
 			node = container_of(w, struct binder_node, work);
 			binder_put_node_work_clocked(node, &rb);
 			break;
@@ -625,13 +625,14 @@ retry:
 					    BR_CLEAR_DEATH_NOTIFICATION_DONE :
 					    BR_DEAD_BINDER, &death->cookie,
 					    sizeof(death->cookie));
-			binder_dequeue_work_clocked(w);
+			binder_dequeue_work_clocked(proc, w);
 			if (clear) {
 				kfree(death);
 				binder_stats_deleted(BINDER_STAT_DEATH);
 				break;
 			}
-			list_add_tail(&w->entry, &proc->delivered_death);
+			binder_enqueue_work_clocked(proc, w,
+						    &proc->delivered_death);
 			/* one per read: userspace may call out on it */
 			goto done;
 		}
@@ -644,9 +645,10 @@ retry:
 			info.is_frozen = freeze->is_frozen;
 			binder_put_cmd_data(&rb, BR_FROZEN_BINDER, &info,
 					    sizeof(info));
-			binder_dequeue_work_clocked(w);
+			binder_dequeue_work_clocked(proc, w);
 			freeze->sent = true;
-			list_add_tail(&w->entry, &proc->delivered_freeze);
+			binder_enqueue_work_clocked(proc, w,
+						    &proc->delivered_freeze);
 			/* one per read, as BR_DEAD_BINDER */
 			goto done;
 		}
@@ -658,7 +660,7 @@ retry:
 					    BR_CLEAR_FREEZE_NOTIFICATION_DONE,
 					    &freeze->cookie,
 					    sizeof(freeze->cookie));
-			binder_dequeue_work_clocked(w);
+			binder_dequeue_work_clocked(proc, w);
 			binder_free_ref_freeze_clocked(freeze);
 			break;
 		}

@@ -24,11 +24,20 @@
 
 /* ---- work lists ---- */
 
-void binder_enqueue_work_clocked(struct binder_work *work,
+/*
+ * Every work list belongs to one proc (its todo, its threads' todo, its
+ * delivered lists, its nodes' async_todo) and changes under that proc's
+ * inner_lock, taken here; callers still hold context->lock (stage 2 of the
+ * LOCK ORDER), so a reader holding either sees a consistent list.
+ */
+void binder_enqueue_work_clocked(struct binder_proc *proc,
+				 struct binder_work *work,
 				 struct list_head *target)
 {
+	spin_lock(&proc->inner_lock);
 	WARN_ON_ONCE(!list_empty(&work->entry));
 	list_add_tail(&work->entry, target);
+	spin_unlock(&proc->inner_lock);
 }
 
 /* Work for @thread that wakes it: its next read returns it. */
@@ -37,7 +46,9 @@ void binder_enqueue_thread_work_clocked(struct binder_thread *thread,
 {
 	/* a released thread's todo is never read again: callers check */
 	WARN_ON_ONCE(thread->released);
-	binder_enqueue_work_clocked(work, &thread->todo);
+	spin_lock(&thread->proc->inner_lock);
+	WARN_ON_ONCE(!list_empty(&work->entry));
+	list_add_tail(&work->entry, &thread->todo);
 	/*
 	 * A thread that polls and queues work for itself (its own
 	 * BR_TRANSACTION_COMPLETE) is woken: (e)poll only learns of work
@@ -47,6 +58,7 @@ void binder_enqueue_thread_work_clocked(struct binder_thread *thread,
 	    thread->pid == current->pid && !thread->process_todo)
 		wake_up_interruptible_sync(&thread->wait);
 	thread->process_todo = true;
+	spin_unlock(&thread->proc->inner_lock);
 }
 
 /*
@@ -58,12 +70,23 @@ void binder_enqueue_deferred_thread_work_clocked(struct binder_thread *thread,
 						 struct binder_work *work)
 {
 	WARN_ON_ONCE(thread->released);
-	binder_enqueue_work_clocked(work, &thread->todo);
+	binder_enqueue_work_clocked(thread->proc, work, &thread->todo);
 }
 
-void binder_dequeue_work_clocked(struct binder_work *work)
+/*
+ * Take @work off the list of @proc it is on, if any.  A node's work of a
+ * node whose owner died (@proc NULL) is on no list any more.
+ */
+void binder_dequeue_work_clocked(struct binder_proc *proc,
+				 struct binder_work *work)
 {
+	if (!proc) {
+		WARN_ON_ONCE(!list_empty(&work->entry));
+		return;
+	}
+	spin_lock(&proc->inner_lock);
 	list_del_init(&work->entry);
+	spin_unlock(&proc->inner_lock);
 }
 
 /* ---- spares: nodes and refs allocated before the lock ---- */
@@ -250,7 +273,8 @@ static void binder_node_check_clocked(struct binder_node *node)
 
 	if (proc && (node->has_strong_ref || node->has_weak_ref)) {
 		if (list_empty(&node->work.entry) && !proc->killed) {
-			binder_enqueue_work_clocked(&node->work, &proc->todo);
+			binder_enqueue_work_clocked(proc, &node->work,
+						    &proc->todo);
 			binder_wakeup_proc_clocked(proc);
 		}
 		return;
@@ -259,7 +283,7 @@ static void binder_node_check_clocked(struct binder_node *node)
 		return;
 
 	if (proc) {
-		binder_dequeue_work_clocked(&node->work);
+		binder_dequeue_work_clocked(proc, &node->work);
 		rb_erase(&node->rb_node, &proc->nodes);
 	} else {
 		list_del(&node->dead_entry);
@@ -304,7 +328,7 @@ static int binder_inc_node_checked(struct binder_node *node, bool strong,
 		if (!node->has_strong_ref && target_list) {
 			thread = container_of(target_list, struct binder_thread,
 					      todo);
-			binder_dequeue_work_clocked(&node->work);
+			binder_dequeue_work_clocked(node->proc, &node->work);
 			binder_enqueue_deferred_thread_work_clocked(thread,
 								    &node->work);
 		}
@@ -317,7 +341,8 @@ static int binder_inc_node_checked(struct binder_node *node, bool strong,
 						   node->debug_id);
 				return -EINVAL;
 			}
-			binder_enqueue_work_clocked(&node->work, target_list);
+			binder_enqueue_work_clocked(node->proc, &node->work,
+						    target_list);
 		}
 	}
 	return 0;
@@ -632,11 +657,11 @@ static void binder_delete_ref_clocked(struct binder_ref *ref)
 	rb_erase(&ref->rb_node_node, &ref->proc->refs_by_node);
 	hlist_del(&ref->node_entry);
 	if (ref->death) {
-		binder_dequeue_work_clocked(&ref->death->work);
+		binder_dequeue_work_clocked(ref->proc, &ref->death->work);
 		binder_free_death(ref->death);
 	}
 	if (ref->freeze) {
-		binder_dequeue_work_clocked(&ref->freeze->work);
+		binder_dequeue_work_clocked(ref->proc, &ref->freeze->work);
 		binder_free_ref_freeze_clocked(ref->freeze);
 	}
 	/* a node freed by the first call cannot need the second */
@@ -763,7 +788,8 @@ static void binder_queue_death_clocked(struct binder_thread *thread,
 		binder_enqueue_thread_work_clocked(thread, work);
 		binder_wakeup_thread_clocked(thread);
 	} else {
-		binder_enqueue_work_clocked(work, &thread->proc->todo);
+		binder_enqueue_work_clocked(thread->proc, work,
+					    &thread->proc->todo);
 		binder_wakeup_proc_clocked(thread->proc);
 	}
 }
@@ -826,7 +852,7 @@ int binder_request_death_clocked(struct binder_thread *thread, u32 desc,
 		 * it, as upstream, so it is not lost if this thread exits.
 		 */
 		death->work.type = BINDER_WORK_DEAD_BINDER;
-		binder_enqueue_work_clocked(&death->work, &proc->todo);
+		binder_enqueue_work_clocked(proc, &death->work, &proc->todo);
 		binder_wakeup_proc_clocked(proc);
 	}
 	return 0;
@@ -877,7 +903,7 @@ int binder_dead_binder_done_clocked(struct binder_thread *thread,
 	list_for_each_entry(death, &proc->delivered_death, work.entry) {
 		if (death->cookie != cookie)
 			continue;
-		binder_dequeue_work_clocked(&death->work);
+		binder_dequeue_work_clocked(proc, &death->work);
 		if (death->work.type == BINDER_WORK_DEAD_BINDER_AND_CLEAR) {
 			death->work.type = BINDER_WORK_CLEAR_DEATH_NOTIFICATION;
 			binder_queue_death_clocked(thread, &death->work);
@@ -898,7 +924,7 @@ static void binder_node_release_clocked(struct binder_node *node)
 	struct binder_ref *ref;
 
 	binder_release_work_clocked(proc, &node->async_todo);
-	binder_dequeue_work_clocked(&node->work);
+	binder_dequeue_work_clocked(proc, &node->work);
 	rb_erase(&node->rb_node, &proc->nodes);
 	list_add_tail(&node->dead_entry, &proc->context->dead_nodes);
 	node->proc = NULL;
@@ -912,7 +938,8 @@ static void binder_node_release_clocked(struct binder_node *node)
 		    !list_empty(&death->work.entry))
 			continue;
 		death->work.type = BINDER_WORK_DEAD_BINDER;
-		binder_enqueue_work_clocked(&death->work, &ref->proc->todo);
+		binder_enqueue_work_clocked(ref->proc, &death->work,
+					    &ref->proc->todo);
 		binder_wakeup_proc_clocked(ref->proc);
 	}
 	binder_debug(BINDER_DEBUG_DEAD_BINDER, "node %d now dead, refs %s\n",

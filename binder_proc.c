@@ -181,6 +181,7 @@ struct binder_proc *binder_proc_create(struct binder_device *device,
 		return NULL;
 
 	spin_lock_init(&proc->lock);
+	spin_lock_init(&proc->inner_lock);
 	proc->threads = RB_ROOT;
 	proc->nodes = RB_ROOT;
 	proc->refs_by_desc = RB_ROOT;
@@ -607,7 +608,9 @@ void binder_thread_release_clocked(struct binder_thread *thread)
 	if (thread->released)
 		return;
 	WRITE_ONCE(thread->released, true);
+	spin_lock(&thread->proc->inner_lock);
 	list_del_init(&thread->waiting_entry);
+	spin_unlock(&thread->proc->inner_lock);
 	/* a holder's thread asleep in read or poll learns it at once */
 	wake_up_interruptible_all(&thread->wait);
 
@@ -745,12 +748,17 @@ int binder_thread_wait_for_work(struct binder_thread *thread,
 				TASK_INTERRUPTIBLE | TASK_FREEZABLE);
 		if (binder_thread_has_work_clocked(thread, do_proc_work))
 			break;
-		if (do_proc_work)
+		if (do_proc_work) {
+			spin_lock(&proc->inner_lock);
 			list_add(&thread->waiting_entry, &proc->waiting_threads);
+			spin_unlock(&proc->inner_lock);
+		}
 		mutex_unlock(&context->lock);
 		schedule();
 		mutex_lock(&context->lock);
+		spin_lock(&proc->inner_lock);
 		list_del_init(&thread->waiting_entry);
+		spin_unlock(&proc->inner_lock);
 		if (signal_pending(current)) {
 			ret = -EINTR;
 			break;
@@ -792,13 +800,16 @@ void binder_wakeup_proc_clocked(struct binder_proc *proc)
 	struct binder_thread *thread;
 	struct rb_node *n;
 
+	spin_lock(&proc->inner_lock);
 	thread = list_first_entry_or_null(&proc->waiting_threads,
 					  struct binder_thread, waiting_entry);
 	if (thread) {
 		list_del_init(&thread->waiting_entry);
 		wake_up_interruptible(&thread->wait);
+		spin_unlock(&proc->inner_lock);
 		return;
 	}
+	spin_unlock(&proc->inner_lock);
 	spin_lock(&proc->lock);
 	for (n = rb_first(&proc->threads); n; n = rb_next(n)) {
 		thread = rb_entry(n, struct binder_thread, rb_node);

@@ -417,8 +417,8 @@ static void binder_free_buf_clocked(struct binder_proc *proc,
 		if (!w) {
 			node->has_async_transaction = 0;
 		} else {
-			binder_dequeue_work_clocked(w);
-			binder_enqueue_work_clocked(w, &proc->todo);
+			binder_dequeue_work_clocked(proc, w);
+			binder_enqueue_work_clocked(proc, w, &proc->todo);
 			binder_wakeup_proc_clocked(proc);
 		}
 	}
@@ -582,7 +582,7 @@ void binder_release_work_clocked(struct binder_proc *proc,
 
 	while ((w = list_first_entry_or_null(list, struct binder_work,
 					     entry))) {
-		binder_dequeue_work_clocked(w);
+		binder_dequeue_work_clocked(proc, w);
 		switch (w->type) {
 		case BINDER_WORK_TRANSACTION:
 			t = container_of(w, struct binder_transaction, work);
@@ -627,10 +627,12 @@ static struct binder_thread *binder_select_thread_clocked(struct binder_proc *pr
 {
 	struct binder_thread *thread;
 
+	spin_lock(&proc->inner_lock);
 	thread = list_first_entry_or_null(&proc->waiting_threads,
 					  struct binder_thread, waiting_entry);
 	if (thread)
 		list_del_init(&thread->waiting_entry);
+	spin_unlock(&proc->inner_lock);
 	return thread;
 }
 
@@ -673,7 +675,7 @@ static void binder_drop_superseded_clocked(struct binder_transaction *t,
 found:
 	binder_debug(BINDER_DEBUG_TRANSACTION, "txn %d supersedes %d\n",
 		     t->debug_id, queued->debug_id);
-	binder_dequeue_work_clocked(w);
+	binder_dequeue_work_clocked(node->proc, w);
 	buffer = queued->buffer;
 	queued->buffer = NULL;
 	buffer->owner = NULL;
@@ -725,11 +727,11 @@ static u32 binder_proc_transaction_clocked(struct binder_transaction *t,
 	if (thread) {
 		binder_enqueue_thread_work_clocked(thread, &t->work);
 	} else if (!pending_async) {
-		binder_enqueue_work_clocked(&t->work, &proc->todo);
+		binder_enqueue_work_clocked(proc, &t->work, &proc->todo);
 	} else {
 		if ((t->flags & TF_UPDATE_TXN) && proc->frozen)
 			binder_drop_superseded_clocked(t, node);
-		binder_enqueue_work_clocked(&t->work, &node->async_todo);
+		binder_enqueue_work_clocked(proc, &t->work, &node->async_todo);
 	}
 
 	if (!pending_async) {
@@ -1582,7 +1584,7 @@ int binder_transaction(struct binder_proc *proc, struct binder_thread *thread,
 						      s.target_thread);
 		if (ret) {
 			thread->transaction_stack = t->from_parent;
-			binder_dequeue_work_clocked(tcomplete);
+			binder_dequeue_work_clocked(proc, tcomplete);
 			t->from = NULL;
 			t->need_reply = 0;
 			s.return_error = ret;
@@ -1600,7 +1602,7 @@ int binder_transaction(struct binder_proc *proc, struct binder_thread *thread,
 			/* queued: the sender is told it waits for a thaw */
 			tcomplete->type = BINDER_WORK_TRANSACTION_PENDING;
 		} else if (ret) {
-			binder_dequeue_work_clocked(tcomplete);
+			binder_dequeue_work_clocked(proc, tcomplete);
 			s.return_error = ret;
 			s.why = "target died";
 			goto err_linked;
@@ -1836,7 +1838,7 @@ void binder_proc_kill(struct binder_proc *proc, enum binder_kill_reason why)
 	binder_release_work_clocked(proc, &proc->delivered_freeze);
 	list_for_each_entry_safe(death, tmp, &proc->delivered_death,
 				 work.entry) {
-		binder_dequeue_work_clocked(&death->work);
+		binder_dequeue_work_clocked(proc, &death->work);
 		kfree(death);
 		binder_stats_deleted(BINDER_STAT_DEATH);
 	}

@@ -39,8 +39,14 @@
  *                                     counts held by refs (internal), and
  *                                     node->proc (cleared when the owner
  *                                     dies): what other procs change
- *   6. proc->inner_lock      spinlock [target] what one proc's own paths
- *                                     and its senders touch: the proc's and
+ *   6. proc->inner_lock      spinlock what one proc's own paths and its
+ *                                     senders touch.  Today (stage 2): every
+ *                                     work list of the proc (its todo, its
+ *                                     threads' todo, delivered lists, its
+ *                                     nodes' async_todo) and its waiting
+ *                                     threads, changed with context->lock
+ *                                     held too, so either lock reads them.
+ *                                     [target] the proc's and
  *                                     its threads' todo lists, process_todo,
  *                                     waiting threads, looper bits and
  *                                     counts, delivered death/freeze lists,
@@ -82,14 +88,15 @@
  *   _clocked   context->lock (transitional)
  *   _rlocked   proc->refs_lock              [target]
  *   _nlocked   node->lock                   [target]
- *   _ilocked   proc->inner_lock             [target]
+ *   _ilocked   proc->inner_lock
  *   _nilocked  node->lock, then the owner's proc->inner_lock   [target]
  *   _plocked   proc->lock
  *   _alocked   alloc->mutex
  * A function without a suffix takes what it needs itself.
  *
  * Stages (issue 10): 1. the context manager and the transaction list under
- * their own locks (done); 2. work lists and wait state under inner_lock;
+ * their own locks (done); 2. work lists and wait state under inner_lock
+ * (the lists and waiting threads done, nested in context->lock);
  * 3. nodes under node->lock and inner_lock, refs under refs_lock, node
  * tmp_refs a refcount; 4. transaction stacks under inner_lock and t->lock;
  * 5. context->lock gone from the protocol paths.
@@ -325,7 +332,8 @@ enum binder_work_type {
 
 /**
  * struct binder_work - an item on a thread's or proc's todo list
- * @entry: link in the list; empty when not queued       (context->lock)
+ * @entry: link in the list; empty when not queued; changed under the
+ *         list's proc->inner_lock and context->lock, read under either
  * @type:  what it is; the containing struct follows from it
  */
 struct binder_work {
@@ -573,6 +581,11 @@ struct binder_thread {
  * @proc_node:    link in binder_procs                     (binder_procs_lock)
  * @lock:         guards @threads, @vma_state, @proc_state and the
  *                timestamps
+ * @inner_lock:   guards the work lists (@todo, @delivered_death,
+ *                @delivered_freeze, each thread's todo and each own
+ *                node's async_todo), every binder_work's entry on them,
+ *                and @waiting_threads with each thread's waiting_entry;
+ *                written with context->lock held as well (LOCK ORDER 6)
  * @threads:      rb-tree of struct binder_thread keyed by pid    (@lock)
  * @pid:          tgid of the opener
  * @tgid:         the opener's tgid struct pid (reference held): its number
@@ -633,6 +646,7 @@ struct binder_thread {
 struct binder_proc {
 	struct list_head proc_node;
 	spinlock_t lock;		/* see the kernel-doc above */
+	spinlock_t inner_lock;		/* see the kernel-doc above */
 	struct rb_root threads;
 	pid_t pid;
 	struct pid *tgid;
@@ -743,13 +757,15 @@ struct binder_spare {
 void binder_spare_init(struct binder_spare *sp);
 int binder_spare_fill(struct binder_spare *sp, size_t nodes, size_t refs);
 void binder_spare_drain(struct binder_spare *sp);
-void binder_enqueue_work_clocked(struct binder_work *work,
+void binder_enqueue_work_clocked(struct binder_proc *proc,
+				 struct binder_work *work,
 				 struct list_head *target);
 void binder_enqueue_thread_work_clocked(struct binder_thread *thread,
 					struct binder_work *work);
 void binder_enqueue_deferred_thread_work_clocked(struct binder_thread *thread,
 						 struct binder_work *work);
-void binder_dequeue_work_clocked(struct binder_work *work);
+void binder_dequeue_work_clocked(struct binder_proc *proc,
+				 struct binder_work *work);
 struct binder_node *binder_get_node_clocked(struct binder_proc *proc,
 					    binder_uintptr_t ptr);
 struct binder_node *binder_new_node_clocked(struct binder_proc *proc,

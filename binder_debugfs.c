@@ -268,12 +268,14 @@ static void print_binder_proc(struct seq_file *m, struct binder_proc *proc,
 	seq_printf(m, "proc %d\n", binder_proc_view(proc, ns));
 	seq_printf(m, "context %s\n", proc->device->name);
 	mutex_lock(&context->lock);
+	spin_lock(&proc->inner_lock);
 	spin_lock(&proc->lock);
 	for (n = rb_first(&proc->threads); n; n = rb_next(n))
 		print_binder_thread_clocked(m, rb_entry(n, struct binder_thread,
 							rb_node), ns, hash);
 	print_binder_lifecycle_plocked(m, proc);
 	spin_unlock(&proc->lock);
+	spin_unlock(&proc->inner_lock);
 	seq_printf(m, "  freeze: frozen %d sync_recv %d async_recv %d outstanding %d\n",
 		   proc->frozen, proc->sync_recv, proc->async_recv,
 		   proc->outstanding_txns);
@@ -314,9 +316,11 @@ static void print_binder_proc_stats(struct seq_file *m,
 	seq_printf(m, "proc %d\n", binder_proc_view(proc, ns));
 	seq_printf(m, "context %s\n", proc->device->name);
 	seq_printf(m, "  threads: %d\n", threads);
+	spin_lock(&proc->inner_lock);
 	seq_printf(m, "  requested threads: %d+%d/%d\n",
 		   proc->requested_threads, proc->requested_threads_started,
 		   proc->max_threads);
+	spin_unlock(&proc->inner_lock);
 	mutex_unlock(&context->lock);
 	seq_printf(m, "  free async space %zd\n",
 		   binder_alloc_free_async_space(&proc->alloc));

@@ -122,9 +122,7 @@ static int binder_ref_cmd(struct binder_proc *proc,
 static void binder_looper_cmd(struct binder_proc *proc,
 			      struct binder_thread *thread, u32 cmd)
 {
-	struct binder_context *context = proc->context;
-
-	mutex_lock(&context->lock);
+	spin_lock(&proc->inner_lock);
 	switch (cmd) {
 	case BC_REGISTER_LOOPER:
 		if (thread->looper & BINDER_LOOPER_STATE_ENTERED) {
@@ -153,7 +151,7 @@ static void binder_looper_cmd(struct binder_proc *proc,
 		thread->looper |= BINDER_LOOPER_STATE_EXITED;
 		break;
 	}
-	mutex_unlock(&context->lock);
+	spin_unlock(&proc->inner_lock);
 }
 
 /* Queue BR_ERROR-style @cmd for the thread's next read. */
@@ -496,7 +494,7 @@ static int binder_thread_read(struct binder_proc *proc,
 	mutex_lock(&context->lock);
 retry:
 	do_proc_work = binder_available_for_proc_work_clocked(thread);
-	thread->looper |= BINDER_LOOPER_STATE_WAITING;
+	binder_thread_set_looper(thread, BINDER_LOOPER_STATE_WAITING, true);
 	if (do_proc_work)
 		binder_set_nice(proc->default_priority);
 	if (do_proc_work && !(thread->looper & (BINDER_LOOPER_STATE_REGISTERED |
@@ -513,7 +511,7 @@ retry:
 	} else {
 		ret = binder_thread_wait_for_work(thread, do_proc_work);
 	}
-	thread->looper &= ~BINDER_LOOPER_STATE_WAITING;
+	binder_thread_set_looper(thread, BINDER_LOOPER_STATE_WAITING, false);
 	if (ret)
 		goto out;
 
@@ -562,9 +560,8 @@ retry:
 					binder_put_cmd(&rb, BR_FAILED_REPLY);
 					goto done;
 				}
-				if (list == &thread->todo &&
-				    list_empty(&thread->todo))
-					thread->process_todo = false;
+				if (list == &thread->todo)
+					binder_thread_todo_drained_clocked(thread);
 				continue;
 			}
 			cmd = binder_fill_transaction_data(t,
@@ -579,8 +576,8 @@ retry:
 			binder_dequeue_work_clocked(proc, w);
 			binder_transaction_delivered_clocked(thread, t);
 			/* one call or reply per read, as upstream */
-			if (list == &thread->todo && list_empty(&thread->todo))
-				thread->process_todo = false;
+			if (list == &thread->todo)
+				binder_thread_todo_drained_clocked(thread);
 			goto done;
 		}
 		case BINDER_WORK_RETURN_ERROR: {
@@ -597,7 +594,7 @@ retry:
 		case BINDER_WORK_TRANSACTION_ONEWAY_SPAM_SUSPECT: {
 			u32 cmd = BR_TRANSACTION_COMPLETE;
 
-			if (proc->oneway_spam_detection &&
+			if (READ_ONCE(proc->oneway_spam_detection) &&
 			    w->type == BINDER_WORK_TRANSACTION_ONEWAY_SPAM_SUSPECT)
 				cmd = BR_ONEWAY_SPAM_SUSPECT;
 			else if (w->type == BINDER_WORK_TRANSACTION_PENDING)
@@ -665,11 +662,12 @@ retry:
 			break;
 		}
 		}
-		if (list == &thread->todo && list_empty(&thread->todo))
-			thread->process_todo = false;
+		if (list == &thread->todo)
+			binder_thread_todo_drained_clocked(thread);
 	}
 
 done:
+	spin_lock(&proc->inner_lock);
 	if (proc->requested_threads == 0 &&
 	    list_empty(&proc->waiting_threads) &&
 	    proc->requested_threads_started < proc->max_threads &&
@@ -680,6 +678,7 @@ done:
 			     proc->pid, thread->pid);
 		spawn = true;
 	}
+	spin_unlock(&proc->inner_lock);
 out:
 	if (!list_empty(&proc->todo))
 		binder_wakeup_proc_clocked(proc);
@@ -762,9 +761,9 @@ static int binder_ioctl_set_max_threads(struct binder_proc *proc,
 
 	if (copy_from_user(&max_threads, ubuf, sizeof(max_threads)))
 		return -EINVAL;
-	mutex_lock(&proc->context->lock);
+	spin_lock(&proc->inner_lock);
 	proc->max_threads = max_threads;
-	mutex_unlock(&proc->context->lock);
+	spin_unlock(&proc->inner_lock);
 	return 0;
 }
 
@@ -907,9 +906,8 @@ static long binder_ioctl_cmd(struct file *filp, unsigned int cmd,
 			ret = -EFAULT;
 			break;
 		}
-		mutex_lock(&proc->context->lock);
-		proc->oneway_spam_detection = !!enable;
-		mutex_unlock(&proc->context->lock);
+		/* one flag, read once per BR_TRANSACTION_COMPLETE */
+		WRITE_ONCE(proc->oneway_spam_detection, !!enable);
 		ret = 0;
 		break;
 	}
@@ -1015,8 +1013,8 @@ static __poll_t binder_poll(struct file *filp, struct poll_table_struct *wait)
 	if (!thread)
 		return EPOLLERR;
 
+	binder_thread_set_looper(thread, BINDER_LOOPER_STATE_POLL, true);
 	mutex_lock(&context->lock);
-	thread->looper |= BINDER_LOOPER_STATE_POLL;
 	do_proc_work = binder_available_for_proc_work_clocked(thread);
 	mutex_unlock(&context->lock);
 

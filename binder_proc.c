@@ -223,22 +223,26 @@ struct binder_proc *binder_proc_create(struct binder_device *device,
  */
 void binder_proc_flush(struct binder_proc *proc)
 {
-	struct binder_context *context = proc->context;
 	struct rb_node *n;
 
 	binder_debug(BINDER_DEBUG_OPEN_CLOSE, "flush %d\n", proc->pid);
-	mutex_lock(&context->lock);
+	/*
+	 * inner_lock orders this with a reader that sets WAITING before it
+	 * checks looper_need_return (after prepare_to_wait): either this sees
+	 * WAITING and wakes it, or the reader sees looper_need_return.
+	 */
+	spin_lock(&proc->inner_lock);
 	spin_lock(&proc->lock);
 	for (n = rb_first(&proc->threads); n; n = rb_next(n)) {
 		struct binder_thread *thread;
 
 		thread = rb_entry(n, struct binder_thread, rb_node);
-		thread->looper_need_return = true;
+		WRITE_ONCE(thread->looper_need_return, true);
 		if (thread->looper & BINDER_LOOPER_STATE_WAITING)
 			wake_up_interruptible(&thread->wait);
 	}
 	spin_unlock(&proc->lock);
-	mutex_unlock(&context->lock);
+	spin_unlock(&proc->inner_lock);
 }
 
 /*
@@ -719,6 +723,31 @@ bool binder_thread_has_work_clocked(struct binder_thread *thread,
 	       (do_proc_work && !list_empty(&thread->proc->todo));
 }
 
+/*
+ * Set or clear BINDER_LOOPER_STATE_* @bits of @thread.  Only the thread
+ * itself changes its bits, so it reads its own without a lock; others
+ * read them under inner_lock.
+ */
+void binder_thread_set_looper(struct binder_thread *thread, u32 bits,
+			      bool on)
+{
+	spin_lock(&thread->proc->inner_lock);
+	if (on)
+		thread->looper |= bits;
+	else
+		thread->looper &= ~bits;
+	spin_unlock(&thread->proc->inner_lock);
+}
+
+/* The reader took work off its own list: no wake-up pending once empty. */
+void binder_thread_todo_drained_clocked(struct binder_thread *thread)
+{
+	spin_lock(&thread->proc->inner_lock);
+	if (list_empty(&thread->todo))
+		thread->process_todo = false;
+	spin_unlock(&thread->proc->inner_lock);
+}
+
 /* No call in progress and nothing of its own to do: may take proc work. */
 bool binder_available_for_proc_work_clocked(struct binder_thread *thread)
 {
@@ -809,7 +838,7 @@ void binder_wakeup_proc_clocked(struct binder_proc *proc)
 		spin_unlock(&proc->inner_lock);
 		return;
 	}
-	spin_unlock(&proc->inner_lock);
+	/* other threads' looper bits: inner_lock */
 	spin_lock(&proc->lock);
 	for (n = rb_first(&proc->threads); n; n = rb_next(n)) {
 		thread = rb_entry(n, struct binder_thread, rb_node);
@@ -818,6 +847,7 @@ void binder_wakeup_proc_clocked(struct binder_proc *proc)
 			wake_up_interruptible(&thread->wait);
 	}
 	spin_unlock(&proc->lock);
+	spin_unlock(&proc->inner_lock);
 }
 
 int binder_proc_init(void)

@@ -45,7 +45,12 @@
  *                                     threads' todo, delivered lists, its
  *                                     nodes' async_todo) and its waiting
  *                                     threads, changed with context->lock
- *                                     held too, so either lock reads them.
+ *                                     held too, so either lock reads them;
+ *                                     the wait state alone: looper bits,
+ *                                     process_todo, spawn counts and
+ *                                     max_threads (flush, BC_*_LOOPER and
+ *                                     BINDER_SET_MAX_THREADS take no
+ *                                     context->lock).
  *                                     [target] the proc's and
  *                                     its threads' todo lists, process_todo,
  *                                     waiting threads, looper bits and
@@ -527,12 +532,15 @@ struct binder_txn_fd_fixup {
  * @rb_node:      link in proc->threads, keyed by @pid        (proc->lock)
  * @waiting_entry: in proc->waiting_threads while it waits for proc work
  * @pid:          the thread's pid (in the init pid namespace)
- * @looper:       BINDER_LOOPER_STATE_* bits
+ * @looper:       BINDER_LOOPER_STATE_* bits; changed by the thread only,
+ *                under proc->inner_lock (binder_thread_set_looper)
  * @looper_need_return: the next read returns at once, even with no work;
- *                set for a new thread and by flush, cleared (unlocked,
- *                WRITE_ONCE) at the end of each ioctl
+ *                set for a new thread and by flush (under
+ *                proc->inner_lock), cleared (unlocked, WRITE_ONCE) at the
+ *                end of each ioctl
  * @process_todo: @todo holds work that should wake the thread (queued
  *                BR_TRANSACTION_COMPLETE of a sync call does not)
+ *                                                 (proc->inner_lock)
  * @todo:         work for this thread only
  * @transaction_stack: innermost transaction this thread sends or serves
  * @return_error: an error for this thread's last command
@@ -585,7 +593,9 @@ struct binder_thread {
  *                @delivered_freeze, each thread's todo and each own
  *                node's async_todo), every binder_work's entry on them,
  *                and @waiting_threads with each thread's waiting_entry;
- *                written with context->lock held as well (LOCK ORDER 6)
+ *                written with context->lock held as well (LOCK ORDER 6);
+ *                alone: @max_threads, @requested_threads(_started), and
+ *                each thread's looper bits and process_todo
  * @threads:      rb-tree of struct binder_thread keyed by pid    (@lock)
  * @pid:          tgid of the opener
  * @tgid:         the opener's tgid struct pid (reference held): its number
@@ -622,7 +632,7 @@ struct binder_thread {
  *                the pointer after dropping the lock it found it under
  *                (binder_proc_get/put); the last put frees the proc
  *
- * Guarded by context->lock:
+ * Guarded by context->lock (the lists and counts @inner_lock names: by it)
  * @killed:       nodes, refs, work and buffers are gone (owner dead or
  *                released); nothing new may be queued
  * @nodes:        the proc's nodes by ptr
@@ -634,14 +644,15 @@ struct binder_thread {
  * @delivered_death: BR_DEAD_BINDERs not yet acknowledged
  * @oneway_spam_detection: BINDER_ENABLE_ONEWAY_SPAM_DETECTION: this proc
  *                is told BR_ONEWAY_SPAM_SUSPECT when it floods a target
+ *                (READ_ONCE/WRITE_ONCE, no lock)
  * @delivered_freeze: BR_FROZEN_BINDERs not yet acknowledged
  * @frozen:       BINDER_FREEZE: sync calls to it fail with BR_FROZEN_REPLY
  * @sync_recv, @async_recv: a call of that kind came while frozen
  * @outstanding_txns: transactions queued or delivered to the proc and not
  *                done with; a freeze waits for none
- * @max_threads:  BINDER_SET_MAX_THREADS value
+ * @max_threads:  BINDER_SET_MAX_THREADS value                (@inner_lock)
  * @requested_threads, @requested_threads_started: BR_SPAWN_LOOPER
- *                accounting
+ *                accounting                                   (@inner_lock)
  */
 struct binder_proc {
 	struct list_head proc_node;
@@ -728,6 +739,9 @@ void binder_proc_release_threads_clocked(struct binder_proc *proc);
 bool binder_thread_has_work_clocked(struct binder_thread *thread,
 				    bool do_proc_work);
 bool binder_available_for_proc_work_clocked(struct binder_thread *thread);
+void binder_thread_set_looper(struct binder_thread *thread, u32 bits,
+			      bool on);
+void binder_thread_todo_drained_clocked(struct binder_thread *thread);
 int binder_thread_wait_for_work(struct binder_thread *thread,
 				bool do_proc_work);
 void binder_thread_ioctl_done(struct binder_thread *thread);

@@ -18,6 +18,10 @@
 # make fuzz          tools/fuzz/binder_fuzz in the VM (tools/fuzz/run.sh):
 #   SECONDS= (60), SEED= (random, printed), KVER= (default debug),
 #   LANES= (default "ours reference"); non-zero exit on any finding
+# make faultinject   the txn, sg, fd and freeze selftests on the debug kernel
+#   with every k-th allocation of their processes failing
+#   (tools/faultinject/run.sh): KS= (the k's, "3 11"), LANES= (default
+#   "ours reference"); non-zero exit on any finding
 # make clean
 
 # Default KDIR: the running kernel's build dir, else Debian's 6.1 test kernel.
@@ -39,9 +43,11 @@ check:
 test: test-tools
 	$(LANE) --kernels "$(KERNELS)" --lanes "ours reference"
 
-# host-side tests of the tools (binder-graph on captured states)
+# host-side tests of the tools (binder-graph on captured states, the
+# fault-injection run's console reader)
 test-tools:
 	tools/binder-graph/test.sh
+	tools/faultinject/test.sh
 
 test-ours:
 	$(LANE) --kernels "$(or $(KVER),6.1 6.12)" --lanes ours
@@ -63,6 +69,9 @@ fuzz:
 	tools/fuzz/run.sh --seconds "$(or $(SECONDS),60)" $(if $(SEED),--seed "$(SEED)") \
 		--kernels "$(or $(KVER),debug)" --lanes "$(or $(LANES),ours reference)"
 
+faultinject:
+	tools/faultinject/run.sh --ks "$(or $(KS),3 11)" --lanes "$(or $(LANES),ours reference)"
+
 shell:
 	demo/run.sh --shell --kernel "$(or $(KVER),6.1)" --lanes "$(or $(DRIVER),ours)"
 
@@ -73,5 +82,5 @@ clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	rm -rf build
 
-.PHONY: all check test test-ours test-reference test-debug bench demo fuzz shell \
+.PHONY: all check test test-ours test-reference test-debug bench demo fuzz faultinject shell \
 	dkms-check test-tools clean

@@ -1632,3 +1632,25 @@ int binder_report_read(int fd, struct binder_nl_report *rep, int timeout_ms)
 		return 0;
 	}
 }
+
+/*
+ * Fault injection (tools/faultinject/guest.sh): with BINDER_MAKE_IT_FAIL=1
+ * in the environment, a selftest marks itself for failslab/fail_page_alloc
+ * (task-filter) once it runs, so the allocations of its exec are spared;
+ * every process and thread it makes inherits the mark.
+ */
+__attribute__((constructor)) static void binder_lib_make_it_fail(void)
+{
+	const char *v = getenv("BINDER_MAKE_IT_FAIL");
+	int fd;
+
+	if (!v || strcmp(v, "1"))
+		return;
+	fd = open("/proc/self/make-it-fail", O_WRONLY);
+	if (fd < 0 || write(fd, "1", 1) != 1) {
+		fprintf(stderr, "BINDER_MAKE_IT_FAIL: /proc/self/make-it-fail: %s\n",
+			strerror(errno));
+		exit(1);
+	}
+	close(fd);
+}

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # /init of the test VM (busybox).  Loads the binder module of this lane,
-# runs every selftest (or, with FUZZ_SECONDS set, the fuzzer), checks that
+# runs every selftest (or, with FUZZ_SECONDS set, the fuzzer; with
+# FAULTINJECT set, the selftests with allocations failing), checks that
 # all objects are gone and that rmmod works, and powers off.  Results go to the second serial port (ttyS1) as
 # TAP, the kernel's console stays on ttyS0: the host reads both.
 /bin/busybox --install -s /bin
@@ -57,6 +58,10 @@ if [ -n "$FUZZ_SECONDS" ]; then
 		-s "$FUZZ_SEED" -t "$FUZZ_SECONDS" -w "$FUZZ_WATCHDOG") >&3 2>&1
 	out "# exit binder_fuzz $?"
 	settle=60
+elif [ -n "$FAULTINJECT" ]; then
+	# tools/faultinject/guest.sh: the selftests with allocations failing
+	. /lane/faultinject.sh
+	settle=30
 else
 	for t in /tests/*_test; do
 		name=$(basename "$t")

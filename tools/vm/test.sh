@@ -11,13 +11,19 @@
 #
 #   test.sh [--kernels "6.1 6.12 debug"] [--lanes "ours reference"]
 #           [--tests GLOB] [--modargs "debug_mask=0x7ff"]
-#           [--fuzz SECONDS --seed SEED [--watchdog SECONDS]] [--out DIR]
+#           [--fuzz SECONDS --seed SEED [--watchdog SECONDS]]
+#           [--faultinject "K..." [--watchdog SECONDS]] [--out DIR]
 #
 # --tests runs only the selftest binaries matching GLOB (e.g. 'binder_race*');
 # --modargs adds insmod parameters (debugging one failure).
 # --fuzz runs tools/fuzz/binder_fuzz for SECONDS instead of the selftests,
 # with the same checks after it (tools/fuzz/run.sh, make fuzz); --watchdog
 # bounds how long its processes may take to finish after the end (120).
+# --faultinject runs the selftests (--tests) with every K-th allocation of
+# their processes failing, for each K (tools/faultinject/guest.sh and
+# run.sh, make faultinject; debug kernel only): their own results are not
+# counted, the lane's checks are; --watchdog bounds how long a test's
+# processes may outlive it (60).
 # --out puts the logs in DIR/<kernel>/<lane>/ instead of build/.
 #
 # Logs: build/<kernel>/<lane>/{console,results}.log
@@ -33,7 +39,8 @@ tests='*_test'
 modargs=
 fuzz=
 seed=
-watchdog=120
+watchdog=
+faultinject=
 out=
 
 while [ $# -gt 0 ]; do
@@ -45,9 +52,11 @@ while [ $# -gt 0 ]; do
 	--fuzz) fuzz=$2; shift 2 ;;
 	--seed) seed=$2; shift 2 ;;
 	--watchdog) watchdog=$2; shift 2 ;;
+	--faultinject) faultinject=$2; shift 2 ;;
 	--out) out=$2; shift 2 ;;
 	*) echo "usage: $0 [--kernels LIST] [--lanes LIST] [--tests GLOB] [--modargs ARGS]" \
-		"[--fuzz SECONDS --seed SEED [--watchdog SECONDS]] [--out DIR]" >&2
+		"[--fuzz SECONDS --seed SEED [--watchdog SECONDS]]" \
+		"[--faultinject \"K...\" [--watchdog SECONDS]] [--out DIR]" >&2
 	   exit 2 ;;
 	esac
 done
@@ -145,8 +154,13 @@ run_lane() { # KERNEL LANE
 		printf 'FUZZ_SECONDS=%s\nFUZZ_SEED=%s\nFUZZ_WATCHDOG=%s\n' \
 			"$fuzz" "$seed" "$watchdog" >"$root/lane/env"
 	else
-		# shellcheck disable=SC2086 # $tests is a glob
-		cp "$build/$k/selftests/"$tests "$root/tests/"
+		# shellcheck disable=SC2086 # $tests is a glob, or a list of them
+		(cd "$build/$k/selftests" && cp $tests "$root/tests/")
+	fi
+	if [ -n "$faultinject" ]; then
+		cp "$top/tools/faultinject/guest.sh" "$root/lane/faultinject.sh"
+		printf 'FAULTINJECT="%s"\nFI_WATCHDOG=%s\nFI_LIMIT=%s\n' \
+			"$faultinject" "$watchdog" "$FI_LIMIT" >"$root/lane/env"
 	fi
 	printf 'LANE=%s\nMODARGS="%s"\n' "$lane" "$modargs" >>"$root/lane/env"
 	: >"$root/lane/skip"
@@ -171,6 +185,13 @@ run_lane() { # KERNEL LANE
 	[ "$k" = debug ] && { mem=2048; limit=1500; }
 	# the fuzz: its time, its watchdog twice over, the checks after it
 	[ -n "$fuzz" ] && limit=$((300 + fuzz + 3 * watchdog))
+	# fault injection: each test's bound and its watchdog, for each k
+	if [ -n "$faultinject" ]; then
+		local nt nk
+		nt=$(find "$root/tests" -name '*_test' | wc -l)
+		nk=$(echo "$faultinject" | wc -w)
+		limit=$((300 + nk * nt * (FI_LIMIT + watchdog)))
+	fi
 	for attempt in 1 2; do
 		log "booting $k/$lane"
 		rc=0
@@ -216,10 +237,22 @@ run_lane() { # KERNEL LANE
 		status="guest did not finish (qemu exit $rc)"
 		fail=$((fail + 1))
 	fi
-	if grep -qE "$REPORTS" "$dir/console.log"; then
+	# the injected failures' own stacks are no kernel report
+	local console=$dir/console.log
+	if [ -n "$faultinject" ]; then
+		console=$dir/console-reports.log
+		awk -v mode=filter -f "$top/tools/faultinject/console.awk" \
+			"$dir/console.log" >"$console"
+	fi
+	if grep -qE "$REPORTS" "$console"; then
 		status="kernel reports on the console"
 		fail=$((fail + 1))
-		grep -nE -A3 "$REPORTS" "$dir/console.log" | head -40 >&2
+		grep -nE -A3 "$REPORTS" "$console" | head -40 >&2
+	fi
+	if [ -n "$faultinject" ]; then
+		awk -v mode=count -f "$top/tools/faultinject/console.awk" \
+			"$dir/console.log" >"$dir/faultinject.txt"
+		status="$status; $(sed -n 's/^total //p' "$dir/faultinject.txt")"
 	fi
 
 	grep -E '^not ok ' "$dir/results.txt" | sed "s|^|lane: $k/$lane: |" >&2 || true
@@ -230,6 +263,20 @@ run_lane() { # KERNEL LANE
 		"$k" "$lane" "$pass" "$fail" "$skip" "$status")")
 }
 
+if [ -n "$faultinject" ]; then
+	[ -z "$fuzz" ] || { echo "lane: --fuzz or --faultinject, not both" >&2; exit 2; }
+	case $faultinject in *[!0-9\ ]* | "") echo "lane: --faultinject takes numbers" >&2; exit 2 ;; esac
+	for k in $faultinject; do
+		[ "$k" -ge 2 ] || { echo "lane: --faultinject: k=1 fails every page fault forever" >&2; exit 2; }
+	done
+	case " $kernels " in
+	" debug ") ;;
+	*) echo "lane: --faultinject needs --kernels debug (fault injection)" >&2; exit 2 ;;
+	esac
+	FI_LIMIT=${FI_LIMIT:-300}
+	watchdog=${watchdog:-60}
+fi
+watchdog=${watchdog:-120}
 if [ -n "$fuzz" ]; then
 	case $fuzz$seed in *[!0-9]*) echo "lane: --fuzz and --seed take numbers" >&2; exit 2 ;; esac
 	[ -n "$seed" ] || { echo "lane: --fuzz needs --seed" >&2; exit 2; }

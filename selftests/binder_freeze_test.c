@@ -49,14 +49,14 @@ static int freeze(int fd, pid_t pid, bool enable, uint32_t timeout_ms)
 		.pid = pid, .enable = enable, .timeout_ms = timeout_ms,
 	};
 
-	return ioctl(fd, BINDER_FREEZE, &info) ? -errno : 0;
+	return binder_ioctl(fd, BINDER_FREEZE, &info) ? -errno : 0;
 }
 
 static int frozen_info(int fd, pid_t pid, struct binder_frozen_status_info *fi)
 {
 	memset(fi, 0xa5, sizeof(*fi));
 	fi->pid = pid;
-	return ioctl(fd, BINDER_GET_FROZEN_INFO, fi) ? -errno : 0;
+	return binder_ioctl(fd, BINDER_GET_FROZEN_INFO, fi) ? -errno : 0;
 }
 
 static void slow_handler(struct binder_server *s, struct binder_reader *r,

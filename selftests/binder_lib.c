@@ -17,9 +17,70 @@
 
 #include "binder_lib.h"
 
+/*
+ * Fault injection (tools/faultinject/guest.sh): with BINDER_MAKE_IT_FAIL=1
+ * in the environment, a thread marks itself for failslab and
+ * fail_page_alloc (task-filter, /proc/thread-self/make-it-fail) for the
+ * time of each binder call made through here (open, mmap, ioctl), so the
+ * failures land in the driver's paths, not in fork, exec or the harness.
+ */
+static int binder_fi_enabled = -1;
+
+static void binder_fi_mark(const char *v)
+{
+	int fd;
+
+	if (binder_fi_enabled < 0) {
+		const char *e = getenv("BINDER_MAKE_IT_FAIL");
+
+		binder_fi_enabled = e && !strcmp(e, "1");
+	}
+	if (!binder_fi_enabled)
+		return;
+	fd = open("/proc/thread-self/make-it-fail", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, v, 1) != 1) {
+		fprintf(stderr, "BINDER_MAKE_IT_FAIL: /proc/thread-self/make-it-fail: %s\n",
+			strerror(errno));
+		exit(1);
+	}
+	close(fd);
+}
+
+int binder_ioctl(int fd, unsigned long req, void *arg)
+{
+	int ret, err;
+
+	binder_fi_mark("1");
+	ret = ioctl(fd, req, arg);
+	err = errno;
+	binder_fi_mark("0");
+	errno = err;
+	return ret;
+}
+
+void *binder_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	void *p;
+	int err;
+
+	binder_fi_mark("1");
+	p = mmap(addr, len, prot, flags, fd, off);
+	err = errno;
+	binder_fi_mark("0");
+	errno = err;
+	return p;
+}
+
 int binder_open_dev(const char *dev, int extra_flags)
 {
-	return open(dev, O_RDWR | O_CLOEXEC | extra_flags);
+	int fd, err;
+
+	binder_fi_mark("1");
+	fd = open(dev, O_RDWR | O_CLOEXEC | extra_flags);
+	err = errno;
+	binder_fi_mark("0");
+	errno = err;
+	return fd;
 }
 
 int binder_open_mapped(void **map)
@@ -28,7 +89,7 @@ int binder_open_mapped(void **map)
 
 	if (fd < 0)
 		return -1;
-	*map = mmap(NULL, BINDER_MAP_SIZE, PROT_READ, MAP_PRIVATE, fd, 0);
+	*map = binder_mmap(NULL, BINDER_MAP_SIZE, PROT_READ, MAP_PRIVATE, fd, 0);
 	if (*map == MAP_FAILED) {
 		int err = errno;
 
@@ -47,7 +108,7 @@ int binder_write_read(int fd, const void *wbuf, size_t wsize,
 	bwr->write_size = wsize;
 	bwr->read_buffer = (binder_uintptr_t)(uintptr_t)rbuf;
 	bwr->read_size = rsize;
-	return ioctl(fd, BINDER_WRITE_READ, bwr);
+	return binder_ioctl(fd, BINDER_WRITE_READ, bwr);
 }
 
 bool binder_is_ours(void)
@@ -93,7 +154,7 @@ int binder_open_mapped_dev(const char *dev, int extra_flags, void **map)
 
 	if (fd < 0)
 		return -1;
-	*map = mmap(NULL, BINDER_MAP_SIZE, PROT_READ, MAP_PRIVATE, fd, 0);
+	*map = binder_mmap(NULL, BINDER_MAP_SIZE, PROT_READ, MAP_PRIVATE, fd, 0);
 	if (*map == MAP_FAILED) {
 		int err = errno;
 
@@ -471,7 +532,7 @@ static int set_context_mgr(int fd, unsigned long req, const void *arg)
 	int64_t end = now_ms() + 2000;
 
 	for (;;) {
-		if (ioctl(fd, req, arg) == 0)
+		if (binder_ioctl(fd, req, (void *)arg) == 0)
 			return 0;
 		if (errno != EBUSY || now_ms() > end)
 			return -errno;
@@ -636,14 +697,14 @@ static void server_main(struct binder_server *s, pid_t parent,
 	if (s->fd < 0)
 		ret = errno;
 	if (!ret) {
-		s->map = mmap(NULL, map_size, PROT_READ, MAP_PRIVATE, s->fd, 0);
+		s->map = binder_mmap(NULL, map_size, PROT_READ, MAP_PRIVATE, s->fd, 0);
 		if (s->map == MAP_FAILED)
 			ret = errno;
 	}
 	if (!ret && (s->flags & BINDER_SERVER_CTX_MGR))
 		ret = -binder_become_context_manager(s->fd);
 	if (!ret && s->max_threads &&
-	    ioctl(s->fd, BINDER_SET_MAX_THREADS, &s->max_threads))
+	    binder_ioctl(s->fd, BINDER_SET_MAX_THREADS, &s->max_threads))
 		ret = errno;
 	binder_server_event(s, 0, ret);
 	if (ret)
@@ -1633,24 +1694,3 @@ int binder_report_read(int fd, struct binder_nl_report *rep, int timeout_ms)
 	}
 }
 
-/*
- * Fault injection (tools/faultinject/guest.sh): with BINDER_MAKE_IT_FAIL=1
- * in the environment, a selftest marks itself for failslab/fail_page_alloc
- * (task-filter) once it runs, so the allocations of its exec are spared;
- * every process and thread it makes inherits the mark.
- */
-__attribute__((constructor)) static void binder_lib_make_it_fail(void)
-{
-	const char *v = getenv("BINDER_MAKE_IT_FAIL");
-	int fd;
-
-	if (!v || strcmp(v, "1"))
-		return;
-	fd = open("/proc/self/make-it-fail", O_WRONLY);
-	if (fd < 0 || write(fd, "1", 1) != 1) {
-		fprintf(stderr, "BINDER_MAKE_IT_FAIL: /proc/self/make-it-fail: %s\n",
-			strerror(errno));
-		exit(1);
-	}
-	close(fd);
-}

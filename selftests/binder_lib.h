@@ -18,6 +18,9 @@
 
 /* Open a binder device (O_RDWR | O_CLOEXEC | extra); -1 with errno set. */
 int binder_open_dev(const char *dev, int extra_flags);
+/* ioctl()/mmap() of a binder fd; under fault injection, the window it opens */
+int binder_ioctl(int fd, unsigned long req, void *arg);
+void *binder_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
 
 /* Open BINDER_DEV and map BINDER_MAP_SIZE read-only; -1 on failure. */
 int binder_open_mapped(void **map);

@@ -1,17 +1,20 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
 #
 # In the guest, sourced by tools/vm/init.sh when FAULTINJECT is set (a list
 # of intervals k): for each k, every k-th slab allocation (failslab) and
 # every k-th page allocation (fail_page_alloc) of the test processes fails,
-# and each selftest in /tests runs under it.  Only processes with
-# /proc/<pid>/make-it-fail set are hit (task-filter); a selftest sets it
-# for itself (BINDER_MAKE_IT_FAIL, selftests/binder_lib.c) and it is
-# inherited by its children and threads.  Each injected failure is logged with its
-# stack on the console (verbose 2); the host counts them.  The selftests'
-# own results are not the verdict: they go out as TAP comments ("#  ").
-# The verdict, as TAP lines: make-it-fail reaches children, no test
-# process dies of a crash signal, none is left running afterwards; then
-# init.sh's usual checks (objects back to zero, rmmod, kmemleak).
+# and each selftest in /tests runs under it.  Only threads with
+# make-it-fail set are hit (task-filter); a test's thread sets it for
+# itself for the time of each binder open, mmap and ioctl made through
+# selftests/binder_lib.c (BINDER_MAKE_IT_FAIL), so the failures land in
+# the driver's paths (marked for the whole process, they all hit fork and
+# the harness's setup before any binder call).  Each injected failure is
+# logged with its stack on the console (verbose 2); the host counts them.
+# The selftests' own results are not the verdict: they go out as TAP
+# comments ("#  ").  The verdict, as TAP lines: make-it-fail reaches
+# children, no test process dies of a crash signal, none is left running
+# afterwards; then init.sh's usual checks (objects zero, rmmod, kmemleak).
 fi_dir=/sys/kernel/debug
 
 fi_set() { # ATTR VALUE: on failslab and fail_page_alloc both
@@ -36,10 +39,15 @@ fi_off() {
 	fi_set probability 0
 }
 
-# pids of the processes fault injection hits
-fi_marked() {
+# pids of the processes of test NAME: by name (comm, 15 characters), or
+# marked for fault injection
+fi_left() { # NAME
+	comm=$(echo "$1" | cut -c1-15)
 	for p in /proc/[0-9]*; do
-		[ "$(cat "$p/make-it-fail" 2>/dev/null)" = 1 ] && echo "${p#/proc/}"
+		if [ "$(cat "$p/make-it-fail" 2>/dev/null)" = 1 ] ||
+				[ "$(cat "$p/comm" 2>/dev/null)" = "$comm" ]; then
+			echo "${p#/proc/}"
+		fi
 	done
 }
 
@@ -51,12 +59,12 @@ fi_inherited() {
 }
 
 # every process of the test gone within FI_WATCHDOG seconds, else killed
-fi_exited() {
-	for i in $(seq "$FI_WATCHDOG"); do
-		[ -z "$(fi_marked)" ] && return 0
+fi_exited() { # NAME
+	for _ in $(seq "$FI_WATCHDOG"); do
+		[ -z "$(fi_left "$1")" ] && return 0
 		sleep 1
 	done
-	for p in $(fi_marked); do
+	for p in $(fi_left "$1"); do
 		echo "still running: $p $(cat /proc/"$p"/comm) state" \
 			"$(sed -n 's/^State:[[:space:]]*//p' /proc/"$p"/status)"
 		cat /proc/"$p"/stack 2>/dev/null
@@ -93,8 +101,8 @@ for k in $FAULTINJECT; do
 			check "fi.k$k.setup" fi_failed /tmp/fi.setup
 			continue
 		fi
-		# the test marks itself once it runs (binder_lib.c), so its
-		# exec is spared
+		# a test's thread marks itself for each binder call
+		# (binder_lib.c)
 		(cd /tmp && BINDER_MAKE_IT_FAIL=1 exec timeout -s KILL "$FI_LIMIT" "$t") \
 			>/tmp/fi.out 2>&1
 		rc=$?
@@ -103,7 +111,7 @@ for k in $FAULTINJECT; do
 		sed 's/^/#  /' /tmp/fi.out >&3
 		out "# fi-exit k=$k $tn $rc"
 		check "fi.k$k.$tn.no_crash" fi_no_crash "$rc" /tmp/fi.out
-		check "fi.k$k.$tn.all_exited" fi_exited
+		check "fi.k$k.$tn.all_exited" fi_exited "$tn"
 	done
 done
 fi_off

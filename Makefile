@@ -20,7 +20,7 @@
 #   LANES= (default "ours reference"); non-zero exit on any finding
 # make faultinject   the txn, sg, fd and freeze selftests on the debug kernel
 #   with every k-th allocation of their processes failing
-#   (tools/faultinject/run.sh): KS= (the k's, "3 11"), LANES= (default
+#   (tools/faultinject/run.sh): KS= (the k's, "5 13 31"), LANES= (default
 #   "ours reference"); non-zero exit on any finding
 # make clean
 
@@ -70,7 +70,7 @@ fuzz:
 		--kernels "$(or $(KVER),debug)" --lanes "$(or $(LANES),ours reference)"
 
 faultinject:
-	tools/faultinject/run.sh --ks "$(or $(KS),3 11)" --lanes "$(or $(LANES),ours reference)"
+	tools/faultinject/run.sh --ks "$(or $(KS),5 13 31)" --lanes "$(or $(LANES),ours reference)"
 
 shell:
 	demo/run.sh --shell --kernel "$(or $(KVER),6.1)" --lanes "$(or $(DRIVER),ours)"

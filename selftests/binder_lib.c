@@ -25,10 +25,13 @@
  * failures land in the driver's paths, not in fork, exec or the harness.
  */
 static int binder_fi_enabled = -1;
+/* this thread's make-it-fail, opened unmarked: opening it marked would fail */
+static __thread int binder_fi_fd = -1;
+static __thread pid_t binder_fi_tid;
 
 static void binder_fi_mark(const char *v)
 {
-	int fd;
+	pid_t tid = gettid();
 
 	if (binder_fi_enabled < 0) {
 		const char *e = getenv("BINDER_MAKE_IT_FAIL");
@@ -37,13 +40,18 @@ static void binder_fi_mark(const char *v)
 	}
 	if (!binder_fi_enabled)
 		return;
-	fd = open("/proc/thread-self/make-it-fail", O_WRONLY | O_CLOEXEC);
-	if (fd < 0 || write(fd, v, 1) != 1) {
+	if (binder_fi_fd < 0 || binder_fi_tid != tid) {
+		/* a forked child holds its parent thread's file: its own */
+		if (binder_fi_fd >= 0)
+			close(binder_fi_fd);
+		binder_fi_fd = open("/proc/thread-self/make-it-fail", O_WRONLY | O_CLOEXEC);
+		binder_fi_tid = tid;
+	}
+	if (binder_fi_fd < 0 || write(binder_fi_fd, v, 1) != 1) {
 		fprintf(stderr, "BINDER_MAKE_IT_FAIL: /proc/thread-self/make-it-fail: %s\n",
 			strerror(errno));
 		exit(1);
 	}
-	close(fd);
 }
 
 int binder_ioctl(int fd, unsigned long req, void *arg)

@@ -15,7 +15,7 @@
 # failures injected, those with binder_linux on the stack and the distinct
 # failure points (the innermost binder_linux frame of each stack).
 #
-#   run.sh [--ks "3 11"] [--lanes "ours reference"]
+#   run.sh [--ks "5 13 31"] [--lanes "ours reference"]
 #          [--tests "binder_txn*_test binder_sg*_test ..."] [--watchdog 60]
 #
 # Exits non-zero on any finding.  Logs: build/faultinject/debug/<lane>/
@@ -24,7 +24,7 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 out=$top/build/faultinject
-ks="3 11"
+ks="5 13 31"
 lanes="ours reference"
 tests='binder_txn*_test binder_sg*_test binder_fd*_test binder_freeze*_test'
 watchdog=60

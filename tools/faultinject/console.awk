@@ -24,11 +24,20 @@
 	}
 }
 
+# a notice and its stack may come apart (another CPU's stack between):
+# each notice's stack is the next "CPU: ... Comm:" header outside a stack
 /FAULT_INJECTION: forcing a failure/ {
-	inblk = 1
-	site = ""
+	pending++
 	injected[k]++
 	total++
+	if (mode == "filter")
+		next
+}
+
+!inblk && pending > 0 && /^CPU: [0-9]+ PID: [0-9]+ Comm: / {
+	pending--
+	inblk = 1
+	site = ""
 	if (mode == "filter")
 		next
 }
@@ -54,6 +63,8 @@ inblk && site == "" && /^ *[A-Za-z0-9_.]+\+0x[0-9a-f]+\/0x[0-9a-f]+ \[binder_lin
 	site = $1
 	sub(/\/0x[0-9a-f]+$/, "", site)
 }
+
+mode == "filter" && /^name (failslab|fail_page_alloc), interval / { next }
 
 mode == "filter" && inblk &&
 	(/^name (failslab|fail_page_alloc), interval / ||

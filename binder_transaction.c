@@ -772,22 +772,29 @@ static int binder_translate_binder(struct binder_proc *proc,
 				  proc->pid, thread->pid, (u64)fp->binder,
 				  node->debug_id, (u64)fp->cookie,
 				  (u64)node->cookie);
-		binder_node_tmpref_clocked(node);
-		binder_node_tmpref_put_clocked(node);
-		return -EINVAL;
+		ret = -EINVAL;
+		goto drop;
 	}
-	if (security_binder_transfer_binder(proc->cred, target_proc->cred))
-		return -EPERM;
+	if (security_binder_transfer_binder(proc->cred, target_proc->cred)) {
+		ret = -EPERM;
+		goto drop;
+	}
 	ret = binder_inc_ref_for_node_clocked(target_proc, node, strong,
 					      &thread->todo, &ref, sp);
 	if (ret)
-		return ret;
+		goto drop;
 	trace_binder_transaction_node_to_ref(t, node, ref);
 	fp->hdr.type = strong ? BINDER_TYPE_HANDLE : BINDER_TYPE_WEAK_HANDLE;
 	fp->binder = 0;
 	fp->handle = ref->desc;
 	fp->cookie = 0;
 	return 0;
+
+drop:
+	/* a node made for this object, and now unused, goes again (as upstream) */
+	binder_node_tmpref_clocked(node);
+	binder_node_tmpref_put_clocked(node);
+	return ret;
 }
 
 static int binder_translate_handle(struct binder_proc *proc,

@@ -11,6 +11,9 @@ pkgs=(
 	linux-image-amd64 linux-headers-amd64
 	linux-image-6.12-amd64 linux-headers-6.12-amd64
 	flex bison bc libelf-dev libssl-dev
+	# binder_lsm_test: a BPF LSM policy (clang, bpftool, static libbpf);
+	# the debug kernel's BTF (pahole)
+	clang libbpf-dev bpftool zlib1g-dev libzstd-dev dwarves
 )
 
 missing=()

@@ -7,9 +7,11 @@
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
-#include <bpf/bpf_tracing.h>
 
 #include "binder_lsm.h"
+
+#define EPERM		1
+#define MAX_ERRNO	4095
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -18,10 +20,17 @@ struct binder_lsm_rule rules[BINDER_LSM_HOOKS];
 __u64 calls[BINDER_LSM_HOOKS];
 __u64 denied[BINDER_LSM_HOOKS];
 
-static __always_inline int decide(int hook, int ret)
+/*
+ * The programs return 64 bits, not the hook's int: the verifier bounds the
+ * whole register ([-MAX_ERRNO, 0] on 6.12), and clang leaves the upper half
+ * of an int return undefined.  ctx holds the hook's arguments, then what
+ * the LSMs before this one returned.
+ */
+static __always_inline __s64 decide(int hook, __s64 ret)
 {
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	struct binder_lsm_rule *rule = &rules[hook];
+	__s64 err;
 
 	/* an earlier LSM's refusal stands */
 	if (ret)
@@ -29,33 +38,39 @@ static __always_inline int decide(int hook, int ret)
 	if (!rule->tgid || rule->tgid != tgid)
 		return 0;
 	__sync_fetch_and_add(&calls[hook], 1);
-	if (!rule->err)
+	err = rule->err;
+	if (err >= 0)
 		return 0;
 	__sync_fetch_and_add(&denied[hook], 1);
-	return rule->err;
+	if (err < -MAX_ERRNO)
+		return -EPERM;
+	return err;
 }
 
+/* set_context_mgr(mgr) */
 SEC("lsm/binder_set_context_mgr")
-int BPF_PROG(binder_lsm_ctx_mgr, void *mgr, int ret)
+__s64 binder_lsm_ctx_mgr(__u64 *ctx)
 {
-	return decide(BINDER_LSM_CTX_MGR, ret);
+	return decide(BINDER_LSM_CTX_MGR, (int)ctx[1]);
 }
 
+/* transaction(from, to) */
 SEC("lsm/binder_transaction")
-int BPF_PROG(binder_lsm_transaction, void *from, void *to, int ret)
+__s64 binder_lsm_transaction(__u64 *ctx)
 {
-	return decide(BINDER_LSM_TRANSACTION, ret);
+	return decide(BINDER_LSM_TRANSACTION, (int)ctx[2]);
 }
 
+/* transfer_binder(from, to) */
 SEC("lsm/binder_transfer_binder")
-int BPF_PROG(binder_lsm_transfer_binder, void *from, void *to, int ret)
+__s64 binder_lsm_transfer_binder(__u64 *ctx)
 {
-	return decide(BINDER_LSM_TRANSFER_BINDER, ret);
+	return decide(BINDER_LSM_TRANSFER_BINDER, (int)ctx[2]);
 }
 
+/* transfer_file(from, to, file) */
 SEC("lsm/binder_transfer_file")
-int BPF_PROG(binder_lsm_transfer_file, void *from, void *to, void *file,
-	     int ret)
+__s64 binder_lsm_transfer_file(__u64 *ctx)
 {
-	return decide(BINDER_LSM_TRANSFER_FILE, ret);
+	return decide(BINDER_LSM_TRANSFER_FILE, (int)ctx[3]);
 }

@@ -19,7 +19,7 @@ enum {
 /* Calls from tgid are counted; refused with err when err is non-zero */
 struct binder_lsm_rule {
 	__u32 tgid;
-	__s32 err;
+	__s64 err;		/* 64 bits: the BPF verifier bounds it as returned */
 };
 
 #endif /* _BINDER_LSM_H */

@@ -43,12 +43,20 @@
 static int libbpf_log(enum libbpf_print_level level, const char *fmt,
 		      va_list ap)
 {
-	char line[512];
+	static char msg[16384];
+	char *line, *next;
 
 	if (level == LIBBPF_DEBUG)
 		return 0;
-	vsnprintf(line, sizeof(line), fmt, ap);
-	return fprintf(stderr, "# libbpf: %s", line);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	/* a verifier log is many lines: each a TAP comment */
+	for (line = msg; *line; line = next) {
+		next = strchrnul(line, '\n');
+		fprintf(stderr, "# libbpf: %.*s\n", (int)(next - line), line);
+		if (*next)
+			next++;
+	}
+	return 0;
 }
 
 /*

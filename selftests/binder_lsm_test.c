@@ -479,6 +479,45 @@ TEST_F(lsm, transfer_file_in_reply_denied)
 }
 
 /*
+ * The same for fds in a BINDER_TYPE_FDA (a BC_REPLY_SG): the first fd
+ * refused fails the reply, the caller gets none of them.
+ */
+TEST_F(lsm, transfer_fda_in_reply_denied)
+{
+	struct binder_extended_error ee;
+	struct binder_br br;
+	uint64_t ev = 0;
+	int before;
+
+	before = binder_count_fds(getpid());
+	set_rule(self->skel, BINDER_LSM_TRANSFER_FILE, self->s.pid, -EPERM);
+	ASSERT_EQ(BR_FAILED_REPLY, binder_transact(&self->r, self->node,
+						   BINDER_INSPECT_REPLY_SG,
+						   TF_ACCEPT_FDS, NULL, 0,
+						   NULL, 0, &br));
+	EXPECT_EQ(before, binder_count_fds(getpid()));
+	ASSERT_EQ(0, get_ee(self->fd, &ee));
+	EXPECT_EQ(BR_FAILED_REPLY, ee.command);
+	EXPECT_EQ(-EPERM, ee.param);
+	EXPECT_EQ(1, denied(self->skel, BINDER_LSM_TRANSFER_FILE));
+	ASSERT_EQ(0, binder_server_wait(&self->s, BINDER_INSPECT_EE, &ev, T));
+	EXPECT_EQ(BR_OK, ev >> 32);
+	EXPECT_EQ(0, (int32_t)ev);
+
+	/* allowed, the caller gets both */
+	set_rule(self->skel, BINDER_LSM_TRANSFER_FILE, self->s.pid, 0);
+	ASSERT_EQ(BR_REPLY, binder_transact(&self->r, self->node,
+					    BINDER_INSPECT_REPLY_SG,
+					    TF_ACCEPT_FDS, NULL, 0, NULL, 0,
+					    &br));
+	EXPECT_EQ(before + 2, binder_count_fds(getpid()));
+	EXPECT_EQ(3, calls(self->skel, BINDER_LSM_TRANSFER_FILE));
+	binder_free_buffer(self->fd, br.txn.data.ptr.buffer);
+	/* an FDA's fds are closed with its buffer */
+	EXPECT_EQ(before, binder_count_fds(getpid()));
+}
+
+/*
  * The control case: the policy watches every hook and allows all.  A
  * manager is set, a transaction carrying a binder and an fd goes through,
  * and each hook was asked once.

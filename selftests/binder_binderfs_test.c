@@ -562,8 +562,8 @@ TEST(binder_logs)
 	ASSERT_EQ(0, bfs_mount(dir, sizeof(dir), "stats=global"));
 	bfs_path(path, sizeof(path), dir, "binder_logs");
 	ASSERT_EQ(0, list_dir(path, buf, sizeof(buf)));
-	EXPECT_STREQ("failed_transaction_log objects proc state stats transaction_log transactions",
-		     buf);
+	EXPECT_STREQ("failed_transaction_log objects proc state state_hashed stats "
+		     "transaction_log transactions transactions_hashed", buf);
 	bfs_path(path, sizeof(path), dir, "binder_logs/proc");
 	ASSERT_EQ(0, list_dir(path, buf, sizeof(buf)));
 	EXPECT_STREQ("", buf);

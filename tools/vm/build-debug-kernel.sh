@@ -62,7 +62,7 @@ while IFS= read -r line; do
 done <"$here/debug.config"
 [ "$missing" = 0 ] || exit 1
 
-echo "build-debug-kernel: building (10-15 minutes on 2 cores)" >&2
+echo "build-debug-kernel: building (about 5-6 minutes on 2 cores)" >&2
 if ! make -C "$src" O="$out" -j"$(nproc)" bzImage modules >>"$log" 2>&1; then
 	tail -40 "$log" >&2
 	exit 1

@@ -90,6 +90,11 @@ static void closing_target(int ready, int round)
 	_exit(0);
 }
 
+/*
+ * Ours only: the reference leaks a node here at times (debug 6.1 lane,
+ * 2026-12-02: "node: active 1" after the run and for every later test of
+ * the boot), so on it this would only poison the rest of the lane.
+ */
 TEST(cve_2022_20421_handle_to_closing_target)
 {
 	struct binder_server sm = {
@@ -103,6 +108,8 @@ TEST(cve_2022_20421_handle_to_closing_target)
 	unsigned int sent = 0;
 	void *map;
 
+	if (!binder_is_ours())
+		SKIP(return, "the reference leaks a node in this race at times");
 	ASSERT_EQ(0, binder_server_start(&sm));
 	fd = binder_open_mapped_dev(BINDER_DEV, 0, &map);
 	ASSERT_LE(0, fd);

@@ -548,6 +548,9 @@ TEST_F(bfs, fd_outlives_unlink_and_umount)
 }
 
 /* binder_logs/ only with stats=global: the debugfs files and proc/<pid> */
+#define BINDER_LOGS_FILES \
+	"failed_transaction_log objects proc state state_hashed stats transaction_log transactions transactions_hashed"
+
 TEST(binder_logs)
 {
 	char dir[64], path[512], buf[8192], want[160], names[8][64];
@@ -562,8 +565,7 @@ TEST(binder_logs)
 	ASSERT_EQ(0, bfs_mount(dir, sizeof(dir), "stats=global"));
 	bfs_path(path, sizeof(path), dir, "binder_logs");
 	ASSERT_EQ(0, list_dir(path, buf, sizeof(buf)));
-	EXPECT_STREQ("failed_transaction_log objects proc state state_hashed stats "
-		     "transaction_log transactions transactions_hashed", buf);
+	EXPECT_STREQ(BINDER_LOGS_FILES, buf);
 	bfs_path(path, sizeof(path), dir, "binder_logs/proc");
 	ASSERT_EQ(0, list_dir(path, buf, sizeof(buf)));
 	EXPECT_STREQ("", buf);

@@ -247,19 +247,32 @@ TEST_F(death, every_ref_notified)
 	EXPECT_TRUE(got1);
 }
 
-/* Calls to a dead node, by handle 0 or a ref, fail with BR_DEAD_REPLY. */
-TEST_F(death, call_dead_node)
+/* Get the server's binder (as handle 1) and hold it strong: 0, or -1. */
+static int acquire_server_binder(struct binder_reader *r, int fd)
 {
 	const struct flat_binder_object *obj;
 	struct binder_cmds c = { .len = 0 };
 	struct binder_br br;
+	bool ok;
 
-	ASSERT_EQ(BR_REPLY, binder_call(&self->r, 0, CODE_GET_BINDER, NULL, 0, &br));
+	if (binder_call(r, 0, CODE_GET_BINDER, NULL, 0, &br) != BR_REPLY)
+		return -1;
 	obj = br_data(&br);
-	ASSERT_EQ(1, obj->handle);
-	cmd_handle(&c, BC_ACQUIRE, 1);
+	ok = obj->hdr.type == BINDER_TYPE_HANDLE && obj->handle == 1;
+	if (ok)
+		cmd_handle(&c, BC_ACQUIRE, 1);
 	cmd_free_buffer(&c, br.txn.data.ptr.buffer);
-	ASSERT_EQ(0, binder_write_cmds(self->fd, &c, NULL));
+	if (binder_write_cmds(fd, &c, NULL))
+		return -1;
+	return ok ? 0 : -1;
+}
+
+/* Calls to a dead node, by handle 0 or a ref, fail with BR_DEAD_REPLY. */
+TEST_F(death, call_dead_node)
+{
+	struct binder_br br;
+
+	ASSERT_EQ(0, acquire_server_binder(&self->r, self->fd));
 	binder_server_stop(&self->s);
 	ASSERT_TRUE(ref_dead(1));
 	EXPECT_EQ(BR_DEAD_REPLY, binder_call(&self->r, 1, 1, NULL, 0, &br));
@@ -399,7 +412,6 @@ TEST_F(death, hashed_files_hide_user_pointers)
 	static char raw[1 << 18], hashed[1 << 18];
 	char rline[256], hline[256], rdata[64], hdata[64];
 	bool raw_ptrs = kernel_prints_raw_pointers();
-	const struct flat_binder_object *obj;
 	struct binder_cmds c = { .len = 0 };
 	struct binder_br br;
 	const char *p;
@@ -407,12 +419,7 @@ TEST_F(death, hashed_files_hide_user_pointers)
 
 	if (!binder_is_ours())
 		SKIP(return, "state_hashed: our extension (upstream 6.16)");
-	ASSERT_EQ(BR_REPLY, binder_call(&self->r, 0, CODE_GET_BINDER, NULL, 0, &br));
-	obj = br_data(&br);
-	ASSERT_EQ(1, obj->handle);
-	cmd_handle(&c, BC_ACQUIRE, 1);
-	cmd_free_buffer(&c, br.txn.data.ptr.buffer);
-	ASSERT_EQ(0, binder_write_cmds(self->fd, &c, NULL));
+	ASSERT_EQ(0, acquire_server_binder(&self->r, self->fd));
 	node = ref_node_id(1);
 	ASSERT_LT(0, node);
 

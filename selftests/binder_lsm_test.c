@@ -483,24 +483,21 @@ TEST_F(lsm, transfer_file_denied)
 }
 
 /*
- * The server's reply carrying an fd refused (the caller accepts fds): the
- * caller gets BR_FAILED_REPLY, (BR_FAILED_REPLY, -EPERM) and no fd; the
- * replier's own extended error stays BR_OK.
+ * The server's reply of @code, carrying fds, refused: the caller gets
+ * BR_FAILED_REPLY, (BR_FAILED_REPLY, -EPERM) and no fd; the replier's own
+ * extended error stays BR_OK.  An ASSERT here ends the test.
  */
-TEST_F(lsm, transfer_file_in_reply_denied)
+static void refused_fd_reply(struct __test_metadata *_metadata,
+			     struct _test_data_lsm *self, uint32_t code)
 {
 	struct binder_extended_error ee;
 	struct binder_br br;
 	uint64_t ev = 0;
 	int before;
 
-	/* the harness runs a test whose setup skipped */
-	if (self->skip[0])
-		SKIP(return, "%s", self->skip);
 	before = binder_count_fds(getpid());
 	set_rule(self->skel, BINDER_LSM_TRANSFER_FILE, self->s.pid, -EPERM);
-	ASSERT_EQ(BR_FAILED_REPLY, binder_transact(&self->r, self->node,
-						   BINDER_INSPECT_REPLY_FD,
+	ASSERT_EQ(BR_FAILED_REPLY, binder_transact(&self->r, self->node, code,
 						   TF_ACCEPT_FDS, NULL, 0,
 						   NULL, 0, &br));
 	EXPECT_EQ(before, binder_count_fds(getpid()));
@@ -514,33 +511,32 @@ TEST_F(lsm, transfer_file_in_reply_denied)
 }
 
 /*
+ * The server's reply carrying an fd refused (the caller accepts fds): the
+ * caller gets BR_FAILED_REPLY, (BR_FAILED_REPLY, -EPERM) and no fd; the
+ * replier's own extended error stays BR_OK.
+ */
+TEST_F(lsm, transfer_file_in_reply_denied)
+{
+	/* the harness runs a test whose setup skipped */
+	if (self->skip[0])
+		SKIP(return, "%s", self->skip);
+	refused_fd_reply(_metadata, self, BINDER_INSPECT_REPLY_FD);
+}
+
+/*
  * The same for fds in a BINDER_TYPE_FDA (a BC_REPLY_SG): the first fd
  * refused fails the reply, the caller gets none of them.
  */
 TEST_F(lsm, transfer_fda_in_reply_denied)
 {
-	struct binder_extended_error ee;
 	struct binder_br br;
-	uint64_t ev = 0;
 	int before;
 
 	/* the harness runs a test whose setup skipped */
 	if (self->skip[0])
 		SKIP(return, "%s", self->skip);
 	before = binder_count_fds(getpid());
-	set_rule(self->skel, BINDER_LSM_TRANSFER_FILE, self->s.pid, -EPERM);
-	ASSERT_EQ(BR_FAILED_REPLY, binder_transact(&self->r, self->node,
-						   BINDER_INSPECT_REPLY_SG,
-						   TF_ACCEPT_FDS, NULL, 0,
-						   NULL, 0, &br));
-	EXPECT_EQ(before, binder_count_fds(getpid()));
-	ASSERT_EQ(0, get_ee(self->fd, &ee));
-	EXPECT_EQ(BR_FAILED_REPLY, ee.command);
-	EXPECT_EQ(-EPERM, ee.param);
-	EXPECT_EQ(1, denied(self->skel, BINDER_LSM_TRANSFER_FILE));
-	ASSERT_EQ(0, binder_server_wait(&self->s, BINDER_INSPECT_EE, &ev, T));
-	EXPECT_EQ(BR_OK, ev >> 32);
-	EXPECT_EQ(0, (int32_t)ev);
+	refused_fd_reply(_metadata, self, BINDER_INSPECT_REPLY_SG);
 
 	/* allowed, the caller gets both */
 	set_rule(self->skel, BINDER_LSM_TRANSFER_FILE, self->s.pid, 0);

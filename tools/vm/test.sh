@@ -179,8 +179,9 @@ run_lane() { # KERNEL LANE
 	esac
 	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$dir/initramfs.gz"
 
-	# a use-after-free crashes Debian's kernels too, not only KASAN's
-	local cmdline="console=ttyS0 panic=-1 oops=panic hung_task_panic=0"
+	# the whole boot log stays readable (log_buf_len: binder_death_test
+	# reads it); a use-after-free crashes Debian's kernels too, not only KASAN's
+	local cmdline="console=ttyS0 panic=-1 oops=panic hung_task_panic=0 log_buf_len=4M"
 	[ "$k" = debug ] || cmdline="$cmdline init_on_free=1 slub_debug=FZP"
 	[ "$k" = debug ] && { mem=2048; limit=1500; }
 	# the fuzz: its time, its watchdog twice over, the checks after it

@@ -81,7 +81,8 @@ static void binder_context_txn_del(struct binder_transaction *t)
 
 void binder_free_transaction_clocked(struct binder_transaction *t)
 {
-	trace_binder_txn_latency_free(t);
+	if (t->traced)
+		trace_binder_txn_latency_free(t);
 	binder_outstanding_dec_clocked(t);
 	binder_free_fd_fixups(t);
 	binder_context_txn_del(t);
@@ -1405,6 +1406,14 @@ int binder_transaction(struct binder_proc *proc, struct binder_thread *thread,
 	t = binder_transaction_new();
 	tcomplete = binder_tcomplete_new();
 	debug_id = t ? t->debug_id : 0;
+	/*
+	 * As upstream, a sync call names its caller from the start: a call
+	 * that fails before it is queued is traced (binder_txn_latency_free)
+	 * from it.  Until t is queued only debugfs sees it, and it does not
+	 * follow t->from.
+	 */
+	if (t && !reply && !oneway)
+		t->from = thread;
 	binder_spare_init(&sp);
 	binder_txn_record_start(rec, proc, thread, tr, debug_id, reply);
 
@@ -1432,6 +1441,10 @@ int binder_transaction(struct binder_proc *proc, struct binder_thread *thread,
 		goto err;
 	trace_binder_transaction(reply, t, tr, s.target_node, s.target_proc,
 				 s.target_thread);
+	/* named from here, as upstream; s pins them until t is freed or queued */
+	t->to_proc = s.target_proc;
+	t->to_tid = s.target_thread ? s.target_thread->pid : 0;
+	t->traced = 1;
 	mutex_unlock(&context->lock);
 
 	/* the node's flags never change: no lock needed to read them */
@@ -1563,7 +1576,6 @@ int binder_transaction(struct binder_proc *proc, struct binder_thread *thread,
 
 	t->from_pid = proc->pid;
 	t->from_tid = thread->pid;
-	t->to_proc = s.target_proc;
 	t->code = tr->code;
 	t->flags = tr->flags;
 	t->sender_euid = task_euid(proc->tsk);
@@ -1574,7 +1586,6 @@ int binder_transaction(struct binder_proc *proc, struct binder_thread *thread,
 	if (reply) {
 		struct binder_thread *caller = s.target_thread;
 
-		t->to_tid = caller->pid;
 		binder_enqueue_thread_work_clocked(thread, tcomplete);
 		binder_pop_transaction_clocked(caller, s.in_reply_to);
 		binder_free_transaction_clocked(s.in_reply_to);
@@ -1583,7 +1594,6 @@ int binder_transaction(struct binder_proc *proc, struct binder_thread *thread,
 		binder_wakeup_thread_sync_clocked(caller);
 	} else if (!oneway) {
 		t->need_reply = 1;
-		t->from = thread;
 		t->from_parent = thread->transaction_stack;
 		thread->transaction_stack = t;
 		binder_enqueue_deferred_thread_work_clocked(thread, tcomplete);
@@ -1651,10 +1661,11 @@ err:
 	rec->return_error = s.return_error;
 	rec->return_error_param = s.param;
 	rec->why = s.why;
-	/* the last pin of a torn-down target frees it: nothing after this */
-	binder_send_unpin_clocked(&s);
+	/* t names the target: freed first */
 	if (t)
 		binder_free_transaction_clocked(t);
+	/* the last pin of a torn-down target frees it: nothing after this */
+	binder_send_unpin_clocked(&s);
 	binder_tcomplete_free(tcomplete);
 
 	if (s.in_reply_to) {

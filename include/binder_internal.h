@@ -472,6 +472,8 @@ struct binder_ref {
  *               event binder_txn_latency_free
  * @to_parent:   next transaction on @to_thread's stack
  * @need_reply:  a sync call not yet answered
+ * @traced:      its binder_transaction event was sent: only such a
+ *               transaction gets a binder_txn_latency_free, as upstream
  * @outstanding: counted in @to_proc->outstanding_txns (queued or delivered
  *               to it, not yet done with)
  * @buffer:      the data, in @to_proc's area; NULL once userspace freed it
@@ -502,6 +504,7 @@ struct binder_transaction {
 	struct binder_transaction *to_parent;
 	unsigned int need_reply:1;
 	unsigned int outstanding:1;
+	unsigned int traced:1;
 	struct binder_buffer *buffer;
 	unsigned int code;
 	unsigned int flags;

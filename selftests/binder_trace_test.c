@@ -11,7 +11,11 @@
  * the translations and the buffer releases; the target node, proc and
  * thread; code, flags, sizes; the fds sent and received and their offset;
  * the handles given; the BC_ and BR_ codes; the ioctl and its halves; the
- * first page of the server's area allocated.
+ * first page of the server's area allocated.  A handle passed on through
+ * the context manager (ref_to_ref); a queued oneway replaced by a
+ * TF_UPDATE_TXN one (update_buffer_release); a page freed to the lru,
+ * taken back, then reclaimed by the shrinker (the lru, alloc_page and
+ * unmap events, in order).
  *
  * Extension of our driver (skipped on the reference): binder_vma_close
  * and binder_proc_dead, with their reasons.
@@ -457,6 +461,17 @@ TEST(upstream_events)
 	EXPECT_LE(2, count_ev("binder_return", me, "cmd", BR_FAILED_REPLY));
 	/* 5: and no transaction at all for the call to no handle */
 	EXPECT_EQ(NULL, find_ev(&from, "binder_transaction", me, NULL, 0));
+	/* 4 is freed naming its caller and target, as it was never queued */
+	e = find_ev(NULL, "binder_txn_latency_free", 0, "transaction", bad_id);
+	ASSERT_NE(NULL, e);
+	snprintf(want, sizeof(want), " from %d:%d to %d:0 ", getpid(), me, spid);
+	EXPECT_NE(NULL, strstr(e->text, want)) TH_LOG("%s", e->text);
+	/* only what binder_transaction traced is freed with a trace (not 5) */
+	from = 0;
+	while ((e = find_ev(&from, "binder_txn_latency_free", 0, NULL, 0)))
+		EXPECT_NE(NULL, find_ev(NULL, "binder_transaction", 0,
+					"transaction", fld(e, "transaction")))
+			TH_LOG("%s", e->text);
 
 	/* the commands and returns of it all */
 	EXPECT_LE(4, count_ev("binder_command", me, "cmd", BC_TRANSACTION));
@@ -502,6 +517,306 @@ TEST(upstream_events)
 	EXPECT_NE(NULL, strstr(e->text, want)) TH_LOG("%s", e->text);
 
 	close(memfd);
+	munmap(map, BINDER_MAP_SIZE);
+	close(fd);
+	EXPECT_EQ(0, binder_wait_objects_zero(5000));
+}
+
+/* ---- a handle passed on by a third process: ref_to_ref ---- */
+
+#define C_PTR 0xc0ffee00ULL
+
+/* Publish a node with the manager, tell the test, wait to be let go */
+static int publisher(int ready, int done)
+{
+	struct binder_reader r;
+	void *map;
+	char c = 'k';
+	int fd = binder_open_mapped_dev(BINDER_DEV, 0, &map);
+
+	if (fd < 0)
+		return 10;
+	binder_reader_init(&r, fd);
+	if (binder_sm_add(&r, C_PTR, C_PTR + 1))
+		return 11;
+	if (write(ready, &c, 1) != 1)
+		return 12;
+	if (read(done, &c, 1) != 0)
+		return 13;
+	return 0;
+}
+
+/*
+ * A child publishes its node with the service manager (node_to_ref into
+ * the manager); we get it back from the manager: the manager's handle
+ * becomes ours, a ref_to_ref in the manager's reply, naming the child's
+ * node, the manager's handle and ours.
+ */
+TEST(ref_to_ref_event)
+{
+	struct binder_server s = {
+		.flags = BINDER_SERVER_CTX_MGR,
+		.handler = binder_sm_handler,
+	};
+	const struct ev *ntr, *rtr, *rp;
+	struct binder_reader r;
+	int ready[2], done[2], st, fd;
+	int64_t handle;
+	pid_t child;
+	void *map;
+	char c;
+
+	ASSERT_EQ(0, trace_start());
+	ASSERT_EQ(0, binder_server_start(&s));
+	ASSERT_EQ(0, pipe(ready));
+	ASSERT_EQ(0, pipe(done));
+	child = fork();
+	ASSERT_LE(0, child);
+	if (child == 0) {
+		close(ready[0]);
+		close(done[1]);
+		_exit(publisher(ready[1], done[0]));
+	}
+	close(ready[1]);
+	close(done[0]);
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	fd = binder_open_mapped_dev(BINDER_DEV, 0, &map);
+	ASSERT_LE(0, fd);
+	binder_reader_init(&r, fd);
+	handle = binder_sm_get(&r);
+	ASSERT_LT(0, handle);
+	close(done[1]);
+	ASSERT_EQ(child, waitpid(child, &st, 0));
+	EXPECT_EQ(0, st);
+	binder_server_stop(&s);
+	trace_stop();
+	ASSERT_LT(0, trace_read());
+
+	/* the child's node, into the manager's handle */
+	ntr = find_ev(NULL, "binder_transaction_node_to_ref", child, "src_ptr",
+		      C_PTR);
+	ASSERT_NE(NULL, ntr) dump_trace();
+	/* the manager's handle to it, into ours, in the manager's reply */
+	rtr = find_ev(NULL, "binder_transaction_ref_to_ref", 0, "node",
+		      fld(ntr, "node"));
+	ASSERT_NE(NULL, rtr) dump_trace();
+	EXPECT_NE(child, rtr->tid);
+	EXPECT_NE(gettid_(), rtr->tid);
+	EXPECT_EQ(fld(ntr, "dest_desc"), fld(rtr, "src_desc"));
+	EXPECT_EQ(fld(ntr, "dest_ref"), fld(rtr, "src_ref"));
+	EXPECT_EQ(handle, fld(rtr, "dest_desc"));
+	EXPECT_LT(0, fld(rtr, "dest_ref"));
+	EXPECT_NE(fld(rtr, "src_ref"), fld(rtr, "dest_ref"));
+	rp = find_ev(NULL, "binder_transaction", rtr->tid, "transaction",
+		     fld(rtr, "transaction"));
+	ASSERT_NE(NULL, rp);
+	EXPECT_EQ(1, fld(rp, "reply"));
+	EXPECT_EQ(getpid(), fld(rp, "dest_proc"));
+	EXPECT_EQ(1, count_ev("binder_transaction_ref_to_ref", 0, NULL, 0));
+
+	munmap(map, BINDER_MAP_SIZE);
+	close(fd);
+	EXPECT_EQ(0, binder_wait_objects_zero(5000));
+}
+
+/* ---- an outdated oneway replaced, and a page's way through the lru ---- */
+
+#define BR_PENDING_FROZEN	_IO('r', 20)
+
+static int freeze(int fd, pid_t pid, bool enable)
+{
+	struct binder_freeze_info info = { .pid = pid, .enable = enable };
+
+	return binder_ioctl(fd, BINDER_FREEZE, &info) ? -errno : 0;
+}
+
+/* One oneway call of code 9 to the manager; its BR, or 0 */
+static uint32_t send_oneway(struct binder_reader *r, uint32_t flags,
+			    uint32_t v)
+{
+	struct binder_cmds c = { .len = 0 };
+	struct binder_br br;
+
+	cmd_txn(&c, BC_TRANSACTION, 0, 9, TF_ONE_WAY | flags, &v, sizeof(v),
+		NULL, 0);
+	if (binder_write_cmds(r->fd, &c, NULL) || binder_read_br(r, &br, T))
+		return 0;
+	return br.cmd;
+}
+
+/* Three oneways with TF_UPDATE_TXN; when told, a fourth without */
+static int updater(int res, int go)
+{
+	struct binder_reader r;
+	uint32_t got, i;
+	void *map;
+	char c;
+	int fd = binder_open_mapped_dev(BINDER_DEV, 0, &map);
+
+	if (fd < 0)
+		return 10;
+	binder_reader_init(&r, fd);
+	for (i = 1; i <= 4; i++) {
+		if (i == 4 && read(go, &c, 1) != 1)
+			return 11;
+		got = send_oneway(&r, i < 4 ? TF_UPDATE_TXN : 0, i);
+		if (write(res, &got, sizeof(got)) != sizeof(got))
+			return 12;
+	}
+	if (read(go, &c, 1) != 0)
+		return 13;
+	return 0;
+}
+
+/* Read one BR_TRANSACTION of ours, free it; its data, or -1 */
+static long long take_oneway(struct binder_reader *r)
+{
+	struct binder_br br;
+	uint32_t v;
+
+	if (binder_read_br(r, &br, T) || br.cmd != BR_TRANSACTION ||
+	    br.txn.data_size != sizeof(v))
+		return -1;
+	memcpy(&v, br_data(&br), sizeof(v));
+	if (binder_free_buffer(r->fd, br.txn.data.ptr.buffer))
+		return -1;
+	return v;
+}
+
+/*
+ * We are the frozen manager; a child sends three oneways with
+ * TF_UPDATE_TXN: the second waits in the node's async queue, and the
+ * third replaces it, so the sender releases its buffer
+ * (binder_transaction_update_buffer_release).  Thawed, we take 1 and 3:
+ * our first page, allocated for 1, goes to the lru when both are freed;
+ * a fourth call takes it back from there; freed again, it goes back, and
+ * the shrinker (drop_caches) unmaps it from us and frees it.
+ */
+TEST(update_and_lru_events)
+{
+	uint32_t want = binder_kernel_at_least(6, 12) ? BR_PENDING_FROZEN :
+			BR_TRANSACTION_COMPLETE;
+	int res[2], go[2], st, fd, i, from, id[3];
+	struct binder_proc_stats ps;
+	const struct ev *e, *fl, *al;
+	struct binder_reader r;
+	pid_t me = getpid();
+	int64_t end;
+	uint32_t got;
+	pid_t child;
+	void *map;
+
+	ASSERT_EQ(0, pipe(res));
+	ASSERT_EQ(0, pipe(go));
+	fd = binder_open_mapped_dev(BINDER_DEV, 0, &map);
+	ASSERT_LE(0, fd);
+	binder_reader_init(&r, fd);
+	ASSERT_EQ(0, binder_become_context_manager(fd));
+	ASSERT_EQ(0, binder_send_u32(fd, BC_ENTER_LOOPER));
+	ASSERT_EQ(0, trace_start());
+	ASSERT_EQ(0, freeze(fd, me, true));
+	child = fork();
+	ASSERT_LE(0, child);
+	if (child == 0) {
+		close(res[0]);
+		close(go[1]);
+		_exit(updater(res[1], go[0]));
+	}
+	close(res[1]);
+	close(go[0]);
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(sizeof(got), read(res[0], &got, sizeof(got)));
+		EXPECT_EQ(want, got) TH_LOG("oneway %d: %#x", i + 1, got);
+	}
+	ASSERT_EQ(0, freeze(fd, me, false));
+	EXPECT_EQ(1, take_oneway(&r));
+	EXPECT_EQ(3, take_oneway(&r));
+	ASSERT_EQ(1, write(go[1], "g", 1));
+	ASSERT_EQ(sizeof(got), read(res[0], &got, sizeof(got)));
+	EXPECT_EQ(BR_TRANSACTION_COMPLETE, got);
+	EXPECT_EQ(4, take_oneway(&r));
+	close(go[1]);
+	ASSERT_EQ(child, waitpid(child, &st, 0));
+	EXPECT_EQ(0, st);
+	/* the shrinker takes our idle page */
+	end = binder_now_ms() + 5000;
+	do {
+		ASSERT_EQ(0, binder_drop_caches(2));
+		ASSERT_EQ(0, binder_proc_stats(me, &ps));
+		if (!ps.pages_lru)
+			break;
+		usleep(50000);
+	} while (binder_now_ms() < end);
+	EXPECT_EQ(0, ps.pages_lru);
+	trace_stop();
+	ASSERT_LT(0, trace_read());
+
+	/* the three updatable calls, sent by the child */
+	from = 0;
+	for (i = 0; i < 3; i++) {
+		e = find_ev(&from, "binder_transaction", child, "code", 9);
+		ASSERT_NE(NULL, e) dump_trace();
+		id[i] = fld(e, "transaction");
+	}
+	/* the second replaced by the third, by the sender; we freed 1 and 3 */
+	e = find_ev(NULL, "binder_transaction_update_buffer_release", 0, NULL,
+		    0);
+	ASSERT_NE(NULL, e) dump_trace();
+	EXPECT_EQ(id[1], fld(e, "transaction"));
+	EXPECT_EQ(child, e->tid);
+	EXPECT_EQ(sizeof(uint32_t), fld(e, "data_size"));
+	EXPECT_EQ(1, count_ev("binder_transaction_update_buffer_release", 0,
+			      NULL, 0));
+	EXPECT_EQ(0, count_ev("binder_transaction_buffer_release", 0,
+			      "transaction", id[1]));
+	for (i = 0; i < 3; i += 2)
+		EXPECT_EQ(1, count_ev("binder_transaction_buffer_release", me,
+				      "transaction", id[i]));
+
+	/* our page 0: allocated, to the lru, back from it, to it, shrunk */
+	from = 0;
+	e = find_ev(&from, "binder_alloc_page_start", child, "proc", me);
+	ASSERT_NE(NULL, e) dump_trace();
+	EXPECT_EQ(0, fld(e, "page_index"));
+	e = find_ev(&from, "binder_alloc_page_end", child, "proc", me);
+	ASSERT_NE(NULL, e);
+	EXPECT_EQ(0, fld(e, "page_index"));
+	fl = find_ev(&from, "binder_free_lru_start", me, "proc", me);
+	ASSERT_NE(NULL, fl) dump_trace();
+	EXPECT_EQ(0, fld(fl, "page_index"));
+	e = find_ev(&from, "binder_free_lru_end", me, "proc", me);
+	ASSERT_NE(NULL, e);
+	EXPECT_EQ(0, fld(e, "page_index"));
+	al = find_ev(&from, "binder_alloc_lru_start", child, "proc", me);
+	ASSERT_NE(NULL, al) dump_trace();
+	EXPECT_EQ(0, fld(al, "page_index"));
+	e = find_ev(&from, "binder_alloc_lru_end", child, "proc", me);
+	ASSERT_NE(NULL, e);
+	EXPECT_EQ(0, fld(e, "page_index"));
+	e = find_ev(&from, "binder_free_lru_start", me, "proc", me);
+	ASSERT_NE(NULL, e) dump_trace();
+	EXPECT_EQ(0, fld(e, "page_index"));
+	e = find_ev(&from, "binder_free_lru_end", me, "proc", me);
+	ASSERT_NE(NULL, e);
+	/*
+	 * By the shrinker, from the task that wrote drop_caches: us.  6.1
+	 * unmaps the user page before the kernel's, 6.12 the other way.
+	 */
+	for (i = 0; i < 2; i++) {
+		static const char * const unmap[2][2] = {
+			{ "binder_unmap_user_start", "binder_unmap_user_end" },
+			{ "binder_unmap_kernel_start", "binder_unmap_kernel_end" },
+		};
+		int at = from;
+
+		e = find_ev(&at, unmap[i][0], me, "proc", me);
+		ASSERT_NE(NULL, e) dump_trace();
+		EXPECT_EQ(0, fld(e, "page_index"));
+		e = find_ev(&at, unmap[i][1], me, "proc", me);
+		ASSERT_NE(NULL, e) dump_trace();
+		EXPECT_EQ(0, fld(e, "page_index"));
+	}
+
 	munmap(map, BINDER_MAP_SIZE);
 	close(fd);
 	EXPECT_EQ(0, binder_wait_objects_zero(5000));

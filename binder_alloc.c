@@ -295,6 +295,7 @@ void binder_alloc_init(struct binder_alloc *alloc, pid_t pid)
 {
 	mutex_init(&alloc->mutex);
 	INIT_LIST_HEAD(&alloc->buffers);
+	init_llist_head(&alloc->free_later);
 	alloc->free_buffers = RB_ROOT;
 	alloc->allocated_buffers = RB_ROOT;
 	alloc->pid = pid;
@@ -453,6 +454,8 @@ static bool binder_alloc_check_spam_alocked(struct binder_alloc *alloc,
 	return true;
 }
 
+static void binder_alloc_free_deferred_alocked(struct binder_alloc *alloc);
+
 /**
  * binder_alloc_new_buf() - allocate a buffer in the area, best fit
  * @alloc:        the target proc's allocator
@@ -487,6 +490,8 @@ struct binder_buffer *binder_alloc_new_buf(struct binder_alloc *alloc,
 
 	mmap_read_lock(mm);
 	mutex_lock(&alloc->mutex);
+	/* what was given back meanwhile makes room first */
+	binder_alloc_free_deferred_alocked(alloc);
 	vma = alloc->mapped ? vma_lookup(mm, alloc->area) : NULL;
 	if (!vma) {
 		if (!alloc->no_vma_logged) {
@@ -656,16 +661,63 @@ static void binder_alloc_free_buf_alocked(struct binder_alloc *alloc,
 	binder_alloc_merge_free_alocked(alloc, buffer);
 }
 
+static void binder_alloc_free_deferred_alocked(struct binder_alloc *alloc)
+{
+	struct llist_node *list = llist_del_all(&alloc->free_later);
+	struct binder_buffer *buffer, *next;
+
+	llist_for_each_entry_safe(buffer, next, list, free_later)
+		binder_alloc_free_buf_alocked(alloc, buffer);
+}
+
 /**
  * binder_alloc_free_buf() - give a buffer back
  * @alloc:  the allocator it came from
  * @buffer: an allocated buffer; invalid after this
+ *
+ * Takes @alloc->mutex, which a sender filling a buffer in this area holds
+ * while it allocates pages: never call it under a lock another proc needs
+ * (use binder_alloc_free_buf_later() there).
  */
 void binder_alloc_free_buf(struct binder_alloc *alloc,
 			   struct binder_buffer *buffer)
 {
 	mutex_lock(&alloc->mutex);
+	binder_alloc_free_deferred_alocked(alloc);
 	binder_alloc_free_buf_alocked(alloc, buffer);
+	mutex_unlock(&alloc->mutex);
+}
+
+/**
+ * binder_alloc_free_buf_later() - give a buffer back, without waiting
+ * @alloc:  the allocator it came from
+ * @buffer: an allocated buffer nobody else may free or use any more
+ *
+ * For callers holding a lock other procs need: takes no lock.  The buffer
+ * is freed by the caller's binder_alloc_free_deferred() once it dropped
+ * its locks, else by the next allocation in @alloc or at release,
+ * whichever comes first.
+ */
+void binder_alloc_free_buf_later(struct binder_alloc *alloc,
+				 struct binder_buffer *buffer)
+{
+	llist_add(&buffer->free_later, &alloc->free_later);
+}
+
+/**
+ * binder_alloc_free_deferred() - free what binder_alloc_free_buf_later()
+ * left
+ * @alloc: the allocator
+ *
+ * Called with no lock held that another proc needs (it takes
+ * @alloc->mutex).
+ */
+void binder_alloc_free_deferred(struct binder_alloc *alloc)
+{
+	if (llist_empty(&alloc->free_later))
+		return;
+	mutex_lock(&alloc->mutex);
+	binder_alloc_free_deferred_alocked(alloc);
 	mutex_unlock(&alloc->mutex);
 }
 
@@ -685,7 +737,7 @@ struct binder_buffer *binder_alloc_prepare_to_free(struct binder_alloc *alloc,
 
 	mutex_lock(&alloc->mutex);
 	buffer = binder_find_allocated_alocked(alloc, user_ptr);
-	if (buffer && !buffer->allow_user_free)
+	if (buffer && !READ_ONCE(buffer->allow_user_free))
 		buffer = ERR_PTR(-EPERM);
 	else if (buffer)
 		buffer->allow_user_free = false;
@@ -799,6 +851,7 @@ void binder_alloc_free_delivered(struct binder_alloc *alloc)
 	 * stays where it is.
 	 */
 	mutex_lock(&alloc->mutex);
+	binder_alloc_free_deferred_alocked(alloc);
 	for (n = rb_first(&alloc->allocated_buffers); n; n = next) {
 		struct binder_buffer *b = rb_entry(n, struct binder_buffer,
 						   rb_node);
@@ -893,6 +946,8 @@ void binder_alloc_release(struct binder_alloc *alloc)
 	size_t i;
 
 	mutex_lock(&alloc->mutex);
+	/* the buffers are all deleted below, given back or not */
+	init_llist_head(&alloc->free_later);
 	list_for_each_entry_safe(buffer, tmp, &alloc->buffers, entry) {
 		buffers += !buffer->free;
 		list_del(&buffer->entry);

@@ -18,6 +18,7 @@
 #define _BINDER_ALLOC_H
 
 #include <linux/list.h>
+#include <linux/llist.h>
 #include <linux/mm_types.h>
 #include <linux/mutex.h>
 #include <linux/printk.h>
@@ -73,16 +74,20 @@ extern u32 binder_alloc_debug_mask;
  * @owner:        the transaction it carries, while it has one
  * @target_node:  the node a call was sent to (NULL for a reply); the
  *                buffer holds a local strong count on it
+ * @free_later:   in alloc->free_later, given back but not yet freed
  *
- * The allocator's fields (@entry, @rb_node, @free, @async, @user_data and
- * the sizes) are guarded by alloc->mutex.  @clear_on_free, @owner and
- * @target_node belong to the protocol code and are guarded by the
- * context's lock once the buffer is allocated (the allocator reads them
- * with both held).  @allow_user_free is set by the protocol at delivery
- * (context's lock) and cleared under alloc->mutex by whoever frees the
- * buffer for userspace (BC_FREE_BUFFER, or the owner's death, when no
- * delivery can come any more).  None is a bitfield, so writing them never
- * touches the allocator's bits.  A buffer's size is the distance
+ * The allocator's fields (@entry, @rb_node, @free, @async, @user_data,
+ * the sizes; @free_later is added to lock-free) are guarded by
+ * alloc->mutex.
+ * @clear_on_free, @owner and @target_node belong to the protocol code and
+ * are guarded by the context's lock once the buffer is allocated (the
+ * allocator reads them when the buffer is freed: by then the protocol is
+ * done with it).  @allow_user_free is set by the protocol at delivery
+ * (context's lock, WRITE_ONCE: BC_FREE_BUFFER tests it under alloc->mutex
+ * alone) and cleared under alloc->mutex by whoever frees the buffer for
+ * userspace (BC_FREE_BUFFER, or the owner's death, when no delivery can
+ * come any more).  None is a bitfield, so writing them never touches the
+ * allocator's bits.  A buffer's size is the distance
  * to the next buffer (or to the end of the area).
  */
 struct binder_buffer {
@@ -102,6 +107,7 @@ struct binder_buffer {
 	int debug_id;
 	void *owner;
 	struct binder_node *target_node;
+	struct llist_node free_later;
 };
 
 /**
@@ -139,6 +145,10 @@ struct binder_alloc_page {
  * @oneway_spam_detected: a sender filling the async space was reported
  *               (buffer->oneway_spam_suspect); reset when space recovers
  * @pid:         owner's pid, for messages
+ * @free_later:  buffers given back by code that holds a lock other procs
+ *               need (binder_alloc_free_buf_later()); lock-free, emptied
+ *               under @mutex by binder_alloc_free_deferred(), by the next
+ *               allocation and at release
  */
 struct binder_alloc {
 	struct mutex mutex;	/* guards all of struct binder_alloc */
@@ -155,6 +165,7 @@ struct binder_alloc {
 	bool no_vma_logged;
 	bool oneway_spam_detected;
 	pid_t pid;
+	struct llist_head free_later;
 };
 
 int binder_alloc_module_init(void);
@@ -173,6 +184,9 @@ struct binder_buffer *binder_alloc_new_buf(struct binder_alloc *alloc,
 					   bool is_async, pid_t pid);
 void binder_alloc_free_buf(struct binder_alloc *alloc,
 			   struct binder_buffer *buffer);
+void binder_alloc_free_buf_later(struct binder_alloc *alloc,
+				 struct binder_buffer *buffer);
+void binder_alloc_free_deferred(struct binder_alloc *alloc);
 struct binder_buffer *binder_alloc_prepare_to_free(struct binder_alloc *alloc,
 						   unsigned long user_ptr);
 int binder_alloc_copy_to_buffer(struct binder_alloc *alloc,

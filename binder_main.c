@@ -683,6 +683,8 @@ out:
 	if (!list_empty(&proc->todo))
 		binder_wakeup_proc_clocked(proc);
 	mutex_unlock(&context->lock);
+	/* a delivery that failed gave its buffer back */
+	binder_proc_free_deferred(proc);
 	binder_fd_unreserve(&fdres);
 
 	if (ret) {

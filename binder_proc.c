@@ -161,6 +161,69 @@ static void binder_procs_unlink(struct binder_proc *proc)
 	mutex_unlock(&binder_procs_dentry_lock);
 }
 
+/**
+ * binder_proc_free_deferred() - free the buffers of @proc that code under
+ * the device lock gave back (binder_alloc_free_buf_later())
+ * @proc: the proc; called with no binder lock held
+ *
+ * The area's mutex is held by senders while they allocate pages in it, so
+ * it is never waited for under a lock other procs need.
+ */
+void binder_proc_free_deferred(struct binder_proc *proc)
+{
+	lockdep_assert_not_held(&proc->context->lock);
+	binder_alloc_free_deferred(&proc->alloc);
+}
+
+/**
+ * binder_proc_kill() - everything the proc offered or held goes, now
+ * @proc: a proc whose owner is gone (vma torn down) or whose file was
+ *        released
+ * @why:  which of the two (trace event binder_proc_dead)
+ *
+ * Threads leave (calls they served fail with BR_DEAD_REPLY, calls they
+ * sent lose their caller), queued work is dropped (queued calls fail),
+ * nodes die (death notifications go out), refs are dropped, and buffers
+ * userspace held are freed.  Threads and the proc struct stay until the
+ * final release.  Runs once.
+ */
+static void binder_proc_kill(struct binder_proc *proc,
+			     enum binder_kill_reason why)
+{
+	struct binder_context *context = proc->context;
+	struct binder_ref_death *death, *tmp;
+
+	mutex_lock(&context->lock);
+	if (proc->killed) {
+		mutex_unlock(&context->lock);
+		return;
+	}
+	proc->killed = true;
+	trace_binder_proc_dead(proc, why);
+
+	binder_proc_release_threads_clocked(proc);
+	binder_release_work_clocked(proc, &proc->todo);
+	binder_release_nodes_and_refs_clocked(proc);
+	/* cleared freeze notifications waiting for their ack */
+	binder_release_work_clocked(proc, &proc->delivered_freeze);
+	list_for_each_entry_safe(death, tmp, &proc->delivered_death,
+				 work.entry) {
+		binder_dequeue_work_clocked(proc, &death->work);
+		kfree(death);
+		binder_stats_deleted(BINDER_STAT_DEATH);
+	}
+	mutex_unlock(&context->lock);
+	/*
+	 * The allocator's alone, so not under the device lock: buffers
+	 * userspace held (a BC_FREE_BUFFER racing with this takes each one
+	 * off first, under alloc->mutex, so none is freed twice), and those
+	 * the release above gave back (binder_alloc_free_buf_later()).
+	 */
+	binder_alloc_free_delivered(&proc->alloc);
+	binder_debug(BINDER_DEBUG_OPEN_CLOSE, "%d: protocol state released\n",
+		     proc->pid);
+}
+
 static void binder_proc_teardown(struct work_struct *work);
 static void binder_proc_dead_work(struct work_struct *work);
 
@@ -362,6 +425,7 @@ static void binder_proc_teardown(struct work_struct *work)
 	binder_proc_release_threads_clocked(proc);
 	binder_proc_unlink_threads_clocked(proc);
 	mutex_unlock(&context->lock);
+	binder_proc_free_deferred(proc);
 	/* the file's ref: pinned senders and threads may keep it a while */
 	binder_proc_put(proc);
 }
@@ -704,6 +768,7 @@ int binder_thread_exit(struct binder_proc *proc, struct binder_thread *thread)
 	RB_CLEAR_NODE(&thread->rb_node);
 	spin_unlock(&proc->lock);
 	mutex_unlock(&proc->context->lock);
+	binder_proc_free_deferred(proc);
 	/* the tree's ref; a sender that pinned the thread keeps it a while */
 	binder_thread_put(thread);
 	return 0;

@@ -425,7 +425,8 @@ static void binder_free_buf_clocked(struct binder_proc *proc,
 	}
 	binder_buffer_release_clocked(proc, buffer,
 				      binder_buffer_object_count(buffer), close);
-	binder_alloc_free_buf(&proc->alloc, buffer);
+	/* the area's mutex is not taken under the device lock */
+	binder_alloc_free_buf_later(&proc->alloc, buffer);
 }
 
 /**
@@ -446,31 +447,28 @@ void binder_free_buffer_cmd(struct binder_proc *proc,
 	struct binder_fd_batch close = { };
 	struct binder_buffer *buffer;
 
-	mutex_lock(&context->lock);
-	/*
-	 * A dead proc's buffers go with it (binder_proc_kill() frees them
-	 * after dropping the lock; their nodes are gone already).
-	 */
-	if (proc->killed) {
-		mutex_unlock(&context->lock);
-		return;
-	}
+	/* the area's mutex is never taken under the device lock */
 	buffer = binder_alloc_prepare_to_free(&proc->alloc, data_ptr);
 	if (IS_ERR_OR_NULL(buffer)) {
+		/* a dead proc's buffers went with it: no error then */
+		if (READ_ONCE(proc->killed))
+			return;
 		binder_user_error("%d:%d BC_FREE_BUFFER u%016llx %s\n",
 				  proc->pid, thread->pid, (u64)data_ptr,
 				  buffer ? "matched unreturned or currently freeing buffer" :
 				  "no match");
-		mutex_unlock(&context->lock);
 		return;
 	}
 	binder_debug(BINDER_DEBUG_FREE_BUFFER, "%d:%d BC_FREE_BUFFER u%016llx\n",
 		     proc->pid, thread->pid, (u64)data_ptr);
 	/*
 	 * The buffer is ours now (nobody else frees a buffer taken off
-	 * userspace's hands): size the batch of fds to close without the
-	 * lock, then free it.
+	 * userspace's hands, binder_proc_kill() included): size the batch
+	 * of fds to close without the lock, then free it.
 	 */
+	mutex_lock(&context->lock);
+	if (proc->killed)
+		goto dead;
 	close.cap = binder_buffer_fda_fds_clocked(proc, buffer);
 	if (close.cap) {
 		mutex_unlock(&context->lock);
@@ -479,17 +477,20 @@ void binder_free_buffer_cmd(struct binder_proc *proc,
 		if (!close.fd)
 			close.cap = 0;
 		mutex_lock(&context->lock);
-		if (proc->killed) {
-			/* died meanwhile: its nodes and refs are gone */
-			mutex_unlock(&context->lock);
-			binder_alloc_free_buf(&proc->alloc, buffer);
-			kfree(close.fd);
-			return;
-		}
+		if (proc->killed)
+			goto dead;
 	}
 	binder_free_buf_clocked(proc, buffer, &close);
 	mutex_unlock(&context->lock);
+	binder_proc_free_deferred(proc);
 	binder_fd_batch_close(&close);
+	return;
+
+dead:
+	/* its nodes and refs are gone: only the area's part is left */
+	mutex_unlock(&context->lock);
+	binder_alloc_free_buf(&proc->alloc, buffer);
+	kfree(close.fd);
 }
 
 /* ---- failing and cleaning up ---- */
@@ -684,7 +685,8 @@ found:
 	/* never delivered: its objects go back, its fds were never installed */
 	binder_buffer_release_clocked(queued->to_proc, buffer,
 				      binder_buffer_object_count(buffer), NULL);
-	binder_alloc_free_buf(&queued->to_proc->alloc, buffer);
+	/* freed by the sender once it dropped the lock (binder_send_unpin) */
+	binder_alloc_free_buf_later(&queued->to_proc->alloc, buffer);
 	binder_free_transaction_clocked(queued);
 }
 
@@ -1207,7 +1209,8 @@ static void binder_tcomplete_free(struct binder_work *w)
  * What one send holds while context->lock is dropped.  @target_proc and
  * @target_thread are pinned (binder_proc_get/binder_thread_get) where they
  * are found, @target_node holds a tmp ref; the end of binder_transaction()
- * drops each pin it finds set, in one place.
+ * drops each pin it finds set, in one place: the node's under the lock,
+ * the others after it (binder_send_unpin()).
  */
 struct binder_send {
 	struct binder_proc *target_proc;
@@ -1219,11 +1222,23 @@ struct binder_send {
 	const char *why;
 };
 
-/* Drop what the send pinned (the target may be freed here). */
-static void binder_send_unpin_clocked(struct binder_send *s)
+/* Drop the tmp ref the send holds on its target node. */
+static void binder_send_unpin_node_clocked(struct binder_send *s)
 {
 	if (s->target_node)
 		binder_node_tmpref_put_clocked(s->target_node);
+	s->target_node = NULL;
+}
+
+/*
+ * With context->lock dropped: free the buffers the send gave back in the
+ * target's area (a failed send's, one a TF_UPDATE_TXN call replaced),
+ * then drop the target's pins (the target may be freed here).
+ */
+static void binder_send_unpin(struct binder_send *s)
+{
+	if (s->target_proc)
+		binder_proc_free_deferred(s->target_proc);
 	if (s->target_thread)
 		binder_thread_put(s->target_thread);
 	if (s->target_proc)
@@ -1633,8 +1648,9 @@ int binder_transaction(struct binder_proc *proc, struct binder_thread *thread,
 		     s.target_node ? s.target_node->debug_id : 0,
 		     (u64)tr->data_size, (u64)tr->offsets_size);
 	binder_txn_record_target(rec, &s);
-	binder_send_unpin_clocked(&s);
+	binder_send_unpin_node_clocked(&s);
 	mutex_unlock(&context->lock);
+	binder_send_unpin(&s);
 	binder_txn_log_sent(rec);
 	binder_spare_drain(&sp);
 	if (secctx)
@@ -1648,7 +1664,7 @@ err:
 	if (buffer) {
 		trace_binder_transaction_failed_buffer_release(buffer);
 		binder_buffer_release_clocked(s.target_proc, buffer, done, NULL);
-		binder_alloc_free_buf(&s.target_proc->alloc, buffer);
+		binder_alloc_free_buf_later(&s.target_proc->alloc, buffer);
 	} else if (s.target_node) {
 		binder_dec_node_clocked(s.target_node, true, false);
 	}
@@ -1661,11 +1677,9 @@ err:
 	rec->return_error = s.return_error;
 	rec->return_error_param = s.param;
 	rec->why = s.why;
-	/* t names the target: freed first */
 	if (t)
 		binder_free_transaction_clocked(t);
-	/* the last pin of a torn-down target frees it: nothing after this */
-	binder_send_unpin_clocked(&s);
+	binder_send_unpin_node_clocked(&s);
 	binder_tcomplete_free(tcomplete);
 
 	if (s.in_reply_to) {
@@ -1689,6 +1703,8 @@ err:
 						   &thread->return_error.work);
 	}
 	mutex_unlock(&context->lock);
+	/* the last pin of a torn-down target frees it: nothing after this */
+	binder_send_unpin(&s);
 	binder_txn_log_failed(rec);
 	binder_spare_drain(&sp);
 	if (secctx)
@@ -1707,7 +1723,7 @@ err:
 void binder_transaction_delivered_clocked(struct binder_thread *thread,
 					  struct binder_transaction *t)
 {
-	t->buffer->allow_user_free = true;
+	WRITE_ONCE(t->buffer->allow_user_free, true);
 	if (t->buffer->target_node && !(t->flags & TF_ONE_WAY)) {
 		t->to_parent = thread->transaction_stack;
 		t->to_thread = thread;
@@ -1820,53 +1836,4 @@ void binder_fail_delivery_clocked(struct binder_transaction *t)
 		binder_send_failed_reply_clocked(t, BR_FAILED_REPLY);
 	else
 		binder_free_transaction_clocked(t);
-}
-
-/* ---- a proc's death, protocol side ---- */
-
-/**
- * binder_proc_kill() - everything the proc offered or held goes, now
- * @proc: a proc whose owner is gone (vma torn down) or whose file was
- *        released
- * @why:  which of the two (trace event binder_proc_dead)
- *
- * Threads leave (calls they served fail with BR_DEAD_REPLY, calls they
- * sent lose their caller), queued work is dropped (queued calls fail),
- * nodes die (death notifications go out), refs are dropped, and buffers
- * userspace held are freed.  Threads and the proc struct stay until the
- * final release.  Runs once.
- */
-void binder_proc_kill(struct binder_proc *proc, enum binder_kill_reason why)
-{
-	struct binder_context *context = proc->context;
-	struct binder_ref_death *death, *tmp;
-
-	mutex_lock(&context->lock);
-	if (proc->killed) {
-		mutex_unlock(&context->lock);
-		return;
-	}
-	proc->killed = true;
-	trace_binder_proc_dead(proc, why);
-
-	binder_proc_release_threads_clocked(proc);
-	binder_release_work_clocked(proc, &proc->todo);
-	binder_release_nodes_and_refs_clocked(proc);
-	/* cleared freeze notifications waiting for their ack */
-	binder_release_work_clocked(proc, &proc->delivered_freeze);
-	list_for_each_entry_safe(death, tmp, &proc->delivered_death,
-				 work.entry) {
-		binder_dequeue_work_clocked(proc, &death->work);
-		kfree(death);
-		binder_stats_deleted(BINDER_STAT_DEATH);
-	}
-	mutex_unlock(&context->lock);
-	/*
-	 * The allocator's alone, so not under the device lock: buffers
-	 * userspace held (a BC_FREE_BUFFER racing with this takes each one
-	 * off first, under alloc->mutex, so none is freed twice).
-	 */
-	binder_alloc_free_delivered(&proc->alloc);
-	binder_debug(BINDER_DEBUG_OPEN_CLOSE, "%d: protocol state released\n",
-		     proc->pid);
 }

@@ -115,9 +115,14 @@
  * and the LSM's file check (FD objects are translated unlocked), and
  * closing fds, reserving fds for a reader (get_unused_fd_flags may grow
  * the fd table: the reader drops the lock for it), sizing the batch of
- * fd-array fds a freed buffer closes.  Still done under it, to be moved:
- * the allocator calls that take alloc->mutex of another proc (held by a
- * sender across its page allocations), and the LSM's binder hooks.
+ * fd-array fds a freed buffer closes, and waiting for any proc's
+ * alloc->mutex (a sender holds it across its page allocations): code
+ * under the lock gives buffers back with binder_alloc_free_buf_later(),
+ * and the caller frees them once it dropped the lock
+ * (binder_proc_free_deferred(), which asserts it); BC_FREE_BUFFER finds
+ * its buffer before taking it.  A proc's last put may free its allocator
+ * under it: nobody else can hold that mutex then.  Still done under it,
+ * to be moved: the LSM's binder hooks.
  *
  * LIFETIMES: a pointer used after the lock it was found under is dropped
  * is pinned where it was found and unpinned in one place:
@@ -733,6 +738,7 @@ int binder_proc_mmap(struct binder_proc *proc, struct vm_area_struct *vma);
 bool binder_proc_usable(struct binder_proc *proc);
 struct binder_proc *binder_proc_get(struct binder_proc *proc);
 void binder_proc_put(struct binder_proc *proc);
+void binder_proc_free_deferred(struct binder_proc *proc);
 struct binder_thread *binder_thread_get(struct binder_thread *thread);
 void binder_thread_put(struct binder_thread *thread);
 struct binder_thread *binder_get_thread(struct binder_proc *proc);
@@ -856,7 +862,6 @@ void binder_fd_unreserve(struct binder_fd_res *res);
 int binder_apply_fd_fixups_clocked(struct binder_transaction *t,
 				   struct binder_fd_res *res, size_t need);
 void binder_fail_delivery_clocked(struct binder_transaction *t);
-void binder_proc_kill(struct binder_proc *proc, enum binder_kill_reason why);
 
 /* binder_freeze.c: BINDER_FREEZE, frozen info, freeze notifications */
 void binder_outstanding_inc_clocked(struct binder_transaction *t);

@@ -276,7 +276,9 @@ static void raw_txn(struct binder_cmds *c, const void *data, size_t size,
  * Bad buffers fail the transaction with BR_FAILED_REPLY before the target
  * hears of it: offsets_size not a multiple of 8, an offset past the data,
  * an object running past the data, a misaligned offset, overlapping
- * objects, an unknown object type, bad data and offsets pointers.
+ * objects, an unknown object type, bad data and offsets pointers.  The
+ * buffer such a call took in the target's area is freed before the
+ * sender's write returns (debugfs shows none).
  */
 TEST_F(mgr, bad_buffers_fail)
 {
@@ -319,6 +321,9 @@ TEST_F(mgr, bad_buffers_fail)
 		cmds_reset(&c);
 		raw_txn(&c, dptr, sizeof(data), optr, cases[i].offsets_size);
 		EXPECT_EQ(BR_FAILED_REPLY, send_then_read(self->fd, &self->r, &c))
+			TH_LOG("%s", cases[i].what);
+		/* a buffer taken in the target's area is back before we are */
+		EXPECT_EQ(0, binder_proc_count(self->s.pid, "  buffer "))
 			TH_LOG("%s", cases[i].what);
 	}
 	EXPECT_EQ(-ETIMEDOUT, binder_server_wait(&self->s, BR_TRANSACTION, NULL, 200));

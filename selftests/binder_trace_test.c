@@ -58,7 +58,13 @@ static int tracefs_write(const char *file, const char *val)
 	return n == (ssize_t)strlen(val) ? 0 : -EIO;
 }
 
-/* tracefs mounted (it may not be yet), the trace empty, events/binder on */
+/*
+ * tracefs mounted (it may not be yet), the trace empty, events/binder on.
+ * record-cmd off: enabling an event then patches only the binder
+ * tracepoints, not the scheduler's (a comm is not needed, the tid is
+ * kept).  Patching code another vCPU runs (text_poke_bp's int3 round)
+ * has been seen to lock up both vCPUs of the TCG guest.
+ */
 static int trace_start(void)
 {
 	if (access(TRACEFS "/trace", F_OK) &&
@@ -66,6 +72,7 @@ static int trace_start(void)
 		return -errno;
 	if (tracefs_write("tracing_on", "0") ||
 	    tracefs_write("events/enable", "0") ||
+	    tracefs_write("options/record-cmd", "0") ||
 	    tracefs_write("buffer_size_kb", "4096") ||
 	    tracefs_write("trace", "") ||
 	    tracefs_write("events/binder/enable", "1") ||
@@ -78,6 +85,7 @@ static void trace_stop(void)
 {
 	tracefs_write("tracing_on", "0");
 	tracefs_write("events/binder/enable", "0");
+	tracefs_write("options/record-cmd", "1");
 }
 
 /* One line of "trace": who, which event, its text after "name: " */

@@ -465,6 +465,7 @@ static int binder_thread_read(struct binder_proc *proc,
 	struct binder_context *context = proc->context;
 	u8 __user *start = u64_to_user_ptr(buffer);
 	u8 __user *ptr = start + *consumed;
+	struct binder_undelivery undo = { };
 	struct binder_fd_res fdres = { };
 	struct binder_rbuf rb = { };
 	bool do_proc_work, spawn = false;
@@ -482,7 +483,8 @@ static int binder_thread_read(struct binder_proc *proc,
 	 * Touch the buffer now, as the first word of a read always was: a
 	 * bad one fails before any work is taken, and a faulting one (a
 	 * userfaultfd page) stalls its reader before the lock.  A buffer
-	 * that goes bad further on fails the copy after the lock (-EFAULT).
+	 * that goes bad further on fails the copy after the lock (-EFAULT),
+	 * and the transaction the read took is taken back (binder_undeliver).
 	 */
 	if (*consumed > size || size - *consumed < sizeof(u32) ||
 	    put_user(BR_NOOP, (u32 __user *)ptr))
@@ -574,6 +576,11 @@ retry:
 			trace_binder_transaction_received(t);
 			binder_put_cmd_data(&rb, cmd, &tr, trsize);
 			binder_dequeue_work_clocked(proc, w);
+			/* what a faulting copy-out takes back */
+			undo.user_data = t->buffer->user_data;
+			undo.nfds = fdres.used;
+			if (t->buffer->target_node && !(t->flags & TF_ONE_WAY))
+				undo.call = t;
 			binder_transaction_delivered_clocked(thread, t);
 			/* one call or reply per read, as upstream */
 			if (list == &thread->todo)
@@ -685,13 +692,12 @@ out:
 	mutex_unlock(&context->lock);
 	/* a delivery that failed gave its buffer back */
 	binder_proc_free_deferred(proc);
-	binder_fd_unreserve(&fdres);
 
 	if (ret) {
 		/* as before the wait: BR_NOOP written, nothing consumed */
 		if (copy_to_user(ptr, rb.buf, rb.len))
-			return -EFAULT;
-		return ret;
+			ret = -EFAULT;
+		goto exit;
 	}
 
 	/* as upstream, BR_SPAWN_LOOPER goes over the buffer's first word */
@@ -701,15 +707,23 @@ out:
 
 			memcpy(rb.buf, &cmd, sizeof(cmd));
 		} else if (put_user(BR_SPAWN_LOOPER, (u32 __user *)start)) {
-			return -EFAULT;
+			goto fault;
 		}
 		trace_binder_return(BR_SPAWN_LOOPER);
 		atomic_inc(&binder_stats.br[_IOC_NR(BR_SPAWN_LOOPER)]);
 	}
 	if (rb.len && copy_to_user(ptr, rb.buf, rb.len))
-		return -EFAULT;
+		goto fault;
 	*consumed += rb.len;
-	return 0;
+	goto exit;
+
+fault:
+	/* userspace never learned of it: nobody may wait on it */
+	ret = -EFAULT;
+	binder_undeliver(thread, &undo, fdres.fds);
+exit:
+	binder_fd_unreserve(&fdres);
+	return ret;
 }
 
 static int binder_ioctl_write_read(struct file *filp,

@@ -1820,6 +1820,61 @@ err:
 }
 
 /**
+ * binder_undeliver() - a read's copy-out faulted after it took a
+ * transaction
+ * @thread: the reader (the current thread), holding no lock
+ * @undo:   what the read handed out
+ * @fds:    the fds the read reserved; the first @undo->nfds were installed
+ *
+ * Userspace never learned of the transaction: the fds installed for it
+ * are closed, its buffer is freed (a oneway node's next call moves up),
+ * and a sync call leaves the reader's stack and its caller gets
+ * BR_FAILED_REPLY, as upstream fails a call whose put_user faults.  So a
+ * reader whose buffer goes bad (munmap, mprotect) strands no caller and
+ * leaks nothing.
+ */
+void binder_undeliver(struct binder_thread *thread,
+		      const struct binder_undelivery *undo, const int *fds)
+{
+	struct binder_proc *proc = thread->proc;
+	struct binder_context *context = proc->context;
+	struct binder_buffer *buffer = NULL;
+	struct binder_transaction *t = undo->call;
+	size_t i;
+
+	if (!undo->user_data)
+		return;
+	for (i = 0; i < undo->nfds; i++)
+		binder_close_fd_deferred(fds[i]);
+	/* NULL or an error: userspace freed it meanwhile (a guess) */
+	buffer = binder_alloc_prepare_to_free(&proc->alloc, undo->user_data);
+	if (IS_ERR(buffer))
+		buffer = NULL;
+	mutex_lock(&context->lock);
+	if (proc->killed) {
+		/* its nodes and refs went, the call failed with it */
+		mutex_unlock(&context->lock);
+		if (buffer)
+			binder_alloc_free_buf(&proc->alloc, buffer);
+		return;
+	}
+	if (buffer)
+		binder_free_buf_clocked(proc, buffer, NULL);
+	/* only this thread changes its stack while it is not released */
+	if (t && !thread->released && thread->transaction_stack == t) {
+		binder_debug(BINDER_DEBUG_FAILED_TRANSACTION,
+			     "%d:%d read of transaction %d faulted\n",
+			     proc->pid, thread->pid, t->debug_id);
+		thread->transaction_stack = t->to_parent;
+		t->to_thread = NULL;
+		binder_set_nice(t->saved_priority);
+		binder_send_failed_reply_clocked(t, BR_FAILED_REPLY);
+	}
+	mutex_unlock(&context->lock);
+	binder_proc_free_deferred(proc);
+}
+
+/**
  * binder_fail_delivery_clocked() - @t could not be handed to its reader
  * @t: the transaction, already off its list; freed here with its buffer
  *

@@ -863,6 +863,24 @@ int binder_apply_fd_fixups_clocked(struct binder_transaction *t,
 				   struct binder_fd_res *res, size_t need);
 void binder_fail_delivery_clocked(struct binder_transaction *t);
 
+/**
+ * struct binder_undelivery - what one read handed out, taken back by
+ *                            binder_undeliver() if its copy-out faults
+ * @user_data: data address of the transaction buffer it returned; 0: none
+ * @call:      that transaction, when it is a sync call now on the reader's
+ *             stack (compared only: never dereferenced unless still there)
+ * @nfds:      how many fds were installed for it: the reader's first
+ *             reserved ones
+ */
+struct binder_undelivery {
+	unsigned long user_data;
+	struct binder_transaction *call;
+	size_t nfds;
+};
+
+void binder_undeliver(struct binder_thread *thread,
+		      const struct binder_undelivery *undo, const int *fds);
+
 /* binder_freeze.c: BINDER_FREEZE, frozen info, freeze notifications */
 void binder_outstanding_inc_clocked(struct binder_transaction *t);
 void binder_outstanding_dec_clocked(struct binder_transaction *t);

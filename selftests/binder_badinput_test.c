@@ -7,11 +7,13 @@
  * behaviour is the spec.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 
 #include "kselftest_harness.h"
 #include "binder_lib.h"
@@ -388,6 +390,102 @@ TEST_F(mgr, binder_cookie_mismatch)
 	ASSERT_EQ(BR_REPLY, binder_transact(&self->r, 0, 1, 0, objs,
 					    sizeof(objs[0]), offs, 1, &br));
 	EXPECT_EQ(0, binder_free_buffer(self->fd, br.txn.data.ptr.buffer));
+}
+
+/*
+ * The caller of read_buffer_faults: a call with an fd, then, once @go
+ * says so, a plain one
+ */
+static int faulted_read_caller(int go)
+{
+	struct binder_fd_object obj = { .hdr.type = BINDER_TYPE_FD };
+	binder_size_t off = 0;
+	struct binder_reader r;
+	struct binder_br br;
+	int fd, mfd, first, second;
+	void *map;
+
+	fd = binder_open_mapped(&map);
+	if (fd < 0)
+		return 20;
+	binder_reader_init(&r, fd);
+	mfd = binder_memfd("faulted");
+	if (mfd < 0)
+		return 21;
+	obj.fd = mfd;
+	first = binder_transact(&r, 0, 1, 0, &obj, sizeof(obj), &off, 1, &br);
+	if (read(go, &br, 1) != 1)
+		return 22;
+	second = binder_call(&r, 0, 2, "ok", 2, &br);
+	if (second == BR_REPLY)
+		binder_free_buffer(fd, br.txn.data.ptr.buffer);
+	if (first != BR_FAILED_REPLY)
+		return first == BR_REPLY ? 2 : 3;
+	return second == BR_REPLY ? 0 : 4;
+}
+
+/*
+ * A read whose buffer goes bad after its first word: BR_NOOP fits, the
+ * BR_TRANSACTION after it runs into a PROT_NONE page.  The read fails
+ * with EFAULT and the caller, whose call was taken off the list, gets
+ * BR_FAILED_REPLY (upstream fails the call when its put_user faults), so
+ * nobody is left waiting.  The reader works on: the next call is
+ * delivered and answered.  Extension of our driver: the fd installed for
+ * the lost call is closed and its buffer freed (upstream leaves both).
+ */
+TEST(read_buffer_faults)
+{
+	struct flat_binder_object mgr = binder_obj_binder(0, 0, false);
+	struct binder_write_read bwr;
+	struct binder_reader r;
+	struct binder_br br;
+	struct pollfd pfd;
+	int fd, fds, status, go[2];
+	void *map;
+	char *pg;
+	pid_t pid;
+
+	fd = binder_open_mapped(&map);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, binder_become_context_manager_ext(fd, &mgr));
+	ASSERT_EQ(0, binder_send_u32(fd, BC_ENTER_LOOPER));
+	pg = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE,
+		  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, pg);
+	ASSERT_EQ(0, mprotect(pg + 4096, 4096, PROT_NONE));
+	ASSERT_EQ(0, pipe(go));
+	fds = binder_count_fds(getpid());
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid)
+		_exit(faulted_read_caller(go[0]));
+
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	ASSERT_EQ(1, poll(&pfd, 1, T));
+	EXPECT_EQ(-1, binder_write_read(fd, NULL, 0, pg + 4096 - 8, 256, &bwr));
+	EXPECT_EQ(EFAULT, errno);
+	if (binder_is_ours()) {
+		EXPECT_EQ(fds, binder_count_fds(getpid()));
+		EXPECT_EQ(0, binder_proc_count(getpid(), "  buffer "));
+	}
+
+	/* the caller got its answer before the next call is made */
+	ASSERT_EQ(1, write(go[1], "g", 1));
+	binder_reader_init(&r, fd);
+	ASSERT_EQ(0, binder_read_br(&r, &br, T));
+	ASSERT_EQ(BR_TRANSACTION, br.cmd);
+	EXPECT_EQ(2, br.txn.code);
+	EXPECT_EQ(0, binder_reply(fd, br.txn.data.ptr.buffer, 0, "r", 1,
+				  NULL, 0));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	munmap(pg, 2 * 4096);
+	close(go[0]);
+	close(go[1]);
+	close(fd);
 }
 
 FIXTURE(last)

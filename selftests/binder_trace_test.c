@@ -170,6 +170,27 @@ static const struct ev *find_ev(int *from, const char *name, int tid,
 	return NULL;
 }
 
+/*
+ * From *from on: NAME_start then NAME_end, by @tid, for page 0 of the
+ * area of @proc; *from moves past them.
+ */
+static bool page0_pair(int *from, const char *name, int tid, int proc)
+{
+	static const char * const half[] = { "start", "end" };
+	char ev[64];
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		const struct ev *e;
+
+		snprintf(ev, sizeof(ev), "%s_%s", name, half[i]);
+		e = find_ev(from, ev, tid, "proc", proc);
+		if (!e || fld(e, "page_index") != 0)
+			return false;
+	}
+	return true;
+}
+
 static int count_ev(const char *name, int tid, const char *key, long long val)
 {
 	int from = 0, n = 0;
@@ -706,7 +727,7 @@ TEST(update_and_lru_events)
 			BR_TRANSACTION_COMPLETE;
 	int res[2], go[2], st, fd, i, from, id[3];
 	struct binder_proc_stats ps;
-	const struct ev *e, *fl, *al;
+	const struct ev *e;
 	struct binder_reader r;
 	pid_t me = getpid();
 	int64_t end;
@@ -783,46 +804,19 @@ TEST(update_and_lru_events)
 
 	/* our page 0: allocated, to the lru, back from it, to it, shrunk */
 	from = 0;
-	e = find_ev(&from, "binder_alloc_page_start", child, "proc", me);
-	ASSERT_NE(NULL, e) dump_trace();
-	EXPECT_EQ(0, fld(e, "page_index"));
-	e = find_ev(&from, "binder_alloc_page_end", child, "proc", me);
-	ASSERT_NE(NULL, e);
-	EXPECT_EQ(0, fld(e, "page_index"));
-	fl = find_ev(&from, "binder_free_lru_start", me, "proc", me);
-	ASSERT_NE(NULL, fl) dump_trace();
-	EXPECT_EQ(0, fld(fl, "page_index"));
-	e = find_ev(&from, "binder_free_lru_end", me, "proc", me);
-	ASSERT_NE(NULL, e);
-	EXPECT_EQ(0, fld(e, "page_index"));
-	al = find_ev(&from, "binder_alloc_lru_start", child, "proc", me);
-	ASSERT_NE(NULL, al) dump_trace();
-	EXPECT_EQ(0, fld(al, "page_index"));
-	e = find_ev(&from, "binder_alloc_lru_end", child, "proc", me);
-	ASSERT_NE(NULL, e);
-	EXPECT_EQ(0, fld(e, "page_index"));
-	e = find_ev(&from, "binder_free_lru_start", me, "proc", me);
-	ASSERT_NE(NULL, e) dump_trace();
-	EXPECT_EQ(0, fld(e, "page_index"));
-	e = find_ev(&from, "binder_free_lru_end", me, "proc", me);
-	ASSERT_NE(NULL, e);
+	EXPECT_TRUE(page0_pair(&from, "binder_alloc_page", child, me)) dump_trace();
+	EXPECT_TRUE(page0_pair(&from, "binder_free_lru", me, me)) dump_trace();
+	EXPECT_TRUE(page0_pair(&from, "binder_alloc_lru", child, me)) dump_trace();
+	EXPECT_TRUE(page0_pair(&from, "binder_free_lru", me, me)) dump_trace();
 	/*
 	 * By the shrinker, from the task that wrote drop_caches: us.  6.1
 	 * unmaps the user page before the kernel's, 6.12 the other way.
 	 */
 	for (i = 0; i < 2; i++) {
-		static const char * const unmap[2][2] = {
-			{ "binder_unmap_user_start", "binder_unmap_user_end" },
-			{ "binder_unmap_kernel_start", "binder_unmap_kernel_end" },
-		};
 		int at = from;
 
-		e = find_ev(&at, unmap[i][0], me, "proc", me);
-		ASSERT_NE(NULL, e) dump_trace();
-		EXPECT_EQ(0, fld(e, "page_index"));
-		e = find_ev(&at, unmap[i][1], me, "proc", me);
-		ASSERT_NE(NULL, e) dump_trace();
-		EXPECT_EQ(0, fld(e, "page_index"));
+		EXPECT_TRUE(page0_pair(&at, i ? "binder_unmap_kernel" :
+					"binder_unmap_user", me, me)) dump_trace();
 	}
 
 	munmap(map, BINDER_MAP_SIZE);

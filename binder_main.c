@@ -579,9 +579,8 @@ retry:
 			/* what a faulting copy-out takes back */
 			undo.user_data = t->buffer->user_data;
 			undo.nfds = fdres.used;
-			if (t->buffer->target_node && !(t->flags & TF_ONE_WAY))
+			if (binder_transaction_delivered_clocked(thread, t))
 				undo.call = t;
-			binder_transaction_delivered_clocked(thread, t);
 			/* one call or reply per read, as upstream */
 			if (list == &thread->todo)
 				binder_thread_todo_drained_clocked(thread);

@@ -1719,8 +1719,10 @@ err:
  *
  * A sync call joins the reader's stack until it replies; anything else is
  * done with (its buffer is userspace's now).
+ *
+ * Return: true if @t joined the stack, false if it was freed.
  */
-void binder_transaction_delivered_clocked(struct binder_thread *thread,
+bool binder_transaction_delivered_clocked(struct binder_thread *thread,
 					  struct binder_transaction *t)
 {
 	WRITE_ONCE(t->buffer->allow_user_free, true);
@@ -1728,9 +1730,10 @@ void binder_transaction_delivered_clocked(struct binder_thread *thread,
 		t->to_parent = thread->transaction_stack;
 		t->to_thread = thread;
 		thread->transaction_stack = t;
-	} else {
-		binder_free_transaction_clocked(t);
+		return true;
 	}
+	binder_free_transaction_clocked(t);
+	return false;
 }
 
 /* How many fds the reader of @t needs */
@@ -1793,6 +1796,7 @@ int binder_apply_fd_fixups_clocked(struct binder_transaction *t,
 {
 	struct binder_proc *proc = t->to_proc;
 	struct binder_txn_fd_fixup *fixup, *tmp;
+	size_t first = res->used;
 
 	if (res->n - res->used < need)
 		goto err;
@@ -1815,6 +1819,8 @@ int binder_apply_fd_fixups_clocked(struct binder_transaction *t,
 	return 0;
 
 err:
+	/* none was installed: the reserved fds go back with the unused */
+	res->used = first;
 	binder_free_fd_fixups(t);
 	return -EMFILE;
 }

@@ -843,7 +843,7 @@ void binder_send_failed_reply_clocked(struct binder_transaction *t,
 				      u32 error_code);
 void binder_release_work_clocked(struct binder_proc *proc,
 				 struct list_head *list);
-void binder_transaction_delivered_clocked(struct binder_thread *thread,
+bool binder_transaction_delivered_clocked(struct binder_thread *thread,
 					  struct binder_transaction *t);
 /*
  * fds a reader reserved, with context->lock dropped, for its fd fixups:

@@ -227,7 +227,7 @@ static void print_binder_node_clocked(struct seq_file *m,
 }
 
 /* "ref N: desc D [dead ]node N s S w W d DEATH" as upstream */
-static void print_binder_ref_clocked(struct seq_file *m, struct binder_ref *ref)
+static void print_binder_ref_rlocked(struct seq_file *m, struct binder_ref *ref)
 {
 	seq_printf(m, "  ref %d: desc %u %snode %d s %d w %d d %pK\n",
 		   ref->debug_id, ref->desc, ref->node->proc ? "" : "dead ",
@@ -282,9 +282,11 @@ static void print_binder_proc(struct seq_file *m, struct binder_proc *proc,
 	for (n = rb_first(&proc->nodes); n; n = rb_next(n))
 		print_binder_node_clocked(m, rb_entry(n, struct binder_node,
 						      rb_node), ns, hash);
+	mutex_lock(&proc->refs_lock);
 	for (n = rb_first(&proc->refs_by_desc); n; n = rb_next(n))
-		print_binder_ref_clocked(m, rb_entry(n, struct binder_ref,
+		print_binder_ref_rlocked(m, rb_entry(n, struct binder_ref,
 						     rb_node_desc));
+	mutex_unlock(&proc->refs_lock);
 	mutex_unlock(&context->lock);
 	binder_alloc_print_buffers(m, &proc->alloc, ns);
 	binder_alloc_print_state(m, &proc->alloc);
@@ -305,6 +307,7 @@ static void print_binder_proc_stats(struct seq_file *m,
 	spin_unlock(&proc->lock);
 	for (n = rb_first(&proc->nodes); n; n = rb_next(n))
 		nodes++;
+	mutex_lock(&proc->refs_lock);
 	for (n = rb_first(&proc->refs_by_desc); n; n = rb_next(n)) {
 		struct binder_ref *ref = rb_entry(n, struct binder_ref,
 						  rb_node_desc);
@@ -313,6 +316,7 @@ static void print_binder_proc_stats(struct seq_file *m,
 		strong += ref->strong;
 		weak += ref->weak;
 	}
+	mutex_unlock(&proc->refs_lock);
 	seq_printf(m, "proc %d\n", binder_proc_view(proc, ns));
 	seq_printf(m, "context %s\n", proc->device->name);
 	seq_printf(m, "  threads: %d\n", threads);

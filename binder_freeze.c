@@ -137,7 +137,7 @@ static void binder_freeze_notify_clocked(struct binder_proc *proc,
 }
 
 /**
- * binder_request_freeze_clocked() - BC_REQUEST_FREEZE_NOTIFICATION
+ * binder_request_freeze_rlocked() - BC_REQUEST_FREEZE_NOTIFICATION
  * @proc:   the caller's proc
  * @desc:   a handle of @proc (strong or weak)
  * @cookie: what BR_FROZEN_BINDER will carry
@@ -147,14 +147,14 @@ static void binder_freeze_notify_clocked(struct binder_proc *proc,
  * Return: 0; -EINVAL for an unknown handle or one that has a freeze
  * notification already.
  */
-int binder_request_freeze_clocked(struct binder_proc *proc, u32 desc,
-				  binder_uintptr_t cookie,
-				  struct binder_ref_freeze **newp)
+static int binder_request_freeze_rlocked(struct binder_proc *proc, u32 desc,
+					 binder_uintptr_t cookie,
+					 struct binder_ref_freeze **newp)
 {
 	struct binder_ref_freeze *freeze;
 	struct binder_ref *ref;
 
-	ref = binder_get_ref_clocked(proc, desc, false);
+	ref = binder_get_ref_rlocked(proc, desc, false);
 	if (!ref) {
 		binder_user_error("%d BC_REQUEST_FREEZE_NOTIFICATION invalid ref %u\n",
 				  proc->pid, desc);
@@ -176,8 +176,20 @@ int binder_request_freeze_clocked(struct binder_proc *proc, u32 desc,
 	return 0;
 }
 
+int binder_request_freeze_clocked(struct binder_proc *proc, u32 desc,
+				  binder_uintptr_t cookie,
+				  struct binder_ref_freeze **newp)
+{
+	int ret;
+
+	mutex_lock(&proc->refs_lock);
+	ret = binder_request_freeze_rlocked(proc, desc, cookie, newp);
+	mutex_unlock(&proc->refs_lock);
+	return ret;
+}
+
 /**
- * binder_clear_freeze_clocked() - BC_CLEAR_FREEZE_NOTIFICATION
+ * binder_clear_freeze_rlocked() - BC_CLEAR_FREEZE_NOTIFICATION
  * @proc:   the caller's proc
  * @desc:   the handle
  * @cookie: the cookie it was requested with
@@ -188,13 +200,13 @@ int binder_request_freeze_clocked(struct binder_proc *proc, u32 desc,
  *
  * Return: 0, or -EINVAL (unknown handle, none requested, other cookie).
  */
-int binder_clear_freeze_clocked(struct binder_proc *proc, u32 desc,
-				binder_uintptr_t cookie)
+static int binder_clear_freeze_rlocked(struct binder_proc *proc, u32 desc,
+				       binder_uintptr_t cookie)
 {
 	struct binder_ref_freeze *freeze;
 	struct binder_ref *ref;
 
-	ref = binder_get_ref_clocked(proc, desc, false);
+	ref = binder_get_ref_rlocked(proc, desc, false);
 	if (!ref) {
 		binder_user_error("%d BC_CLEAR_FREEZE_NOTIFICATION invalid ref %u\n",
 				  proc->pid, desc);
@@ -218,6 +230,17 @@ int binder_clear_freeze_clocked(struct binder_proc *proc, u32 desc,
 	else if (freeze->sent)
 		freeze->resend = true;
 	return 0;
+}
+
+int binder_clear_freeze_clocked(struct binder_proc *proc, u32 desc,
+				binder_uintptr_t cookie)
+{
+	int ret;
+
+	mutex_lock(&proc->refs_lock);
+	ret = binder_clear_freeze_rlocked(proc, desc, cookie);
+	mutex_unlock(&proc->refs_lock);
+	return ret;
 }
 
 /**

@@ -86,8 +86,8 @@ static int binder_ref_cmd(struct binder_proc *proc,
 	bool increment = cmd == BC_INCREFS || cmd == BC_ACQUIRE;
 	struct binder_spare sp;
 	struct binder_node *mgr;
+	struct binder_ref_id id;
 	int ret = -EINVAL;
-	struct binder_ref *ref;
 
 	/* handle 0 may need a new ref to the context manager */
 	binder_spare_init(&sp);
@@ -106,7 +106,7 @@ static int binder_ref_cmd(struct binder_proc *proc,
 			return -EINVAL;
 		}
 		ret = binder_inc_ref_for_node_clocked(proc, mgr, strong, NULL,
-						      &ref, &sp);
+						      &id, &sp);
 	}
 	if (ret)
 		ret = binder_update_ref_for_handle_clocked(proc, target,
@@ -842,7 +842,6 @@ static int binder_ioctl_node_info_for_ref(struct binder_proc *proc,
 {
 	struct binder_context *context = proc->context;
 	struct binder_node_info_for_ref info;
-	struct binder_ref *ref;
 	int ret = 0;
 
 	if (copy_from_user(&info, ubuf, sizeof(info)))
@@ -858,13 +857,17 @@ static int binder_ioctl_node_info_for_ref(struct binder_proc *proc,
 	if (!binder_is_context_mgr(context, proc)) {
 		ret = -EPERM;
 	} else {
-		ref = binder_get_ref_clocked(proc, info.handle, true);
-		if (!ref) {
+		struct binder_node *node;
+
+		node = binder_get_node_for_handle_clocked(proc, info.handle,
+							  true, NULL);
+		if (!node) {
 			ret = -EINVAL;
 		} else {
-			info.strong_count = ref->node->local_strong_refs +
-					    ref->node->internal_strong_refs;
-			info.weak_count = ref->node->local_weak_refs;
+			info.strong_count = node->local_strong_refs +
+					    node->internal_strong_refs;
+			info.weak_count = node->local_weak_refs;
+			binder_node_tmpref_put_clocked(node);
 		}
 	}
 	mutex_unlock(&context->lock);

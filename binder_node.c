@@ -479,11 +479,19 @@ int binder_node_work_done_clocked(struct binder_proc *proc, u32 cmd,
 
 /* ---- refs ---- */
 
-struct binder_ref *binder_get_ref_clocked(struct binder_proc *proc, u32 desc,
+/*
+ * A proc's refs (its two trees, its handle bitmap and each ref's counts)
+ * change under its refs_lock.  Code that looks up a handle of one proc
+ * and gives a ref to another pins the node (binder_node_tmpref_clocked)
+ * and drops the first proc's refs_lock before it takes the second's:
+ * never two at once (LOCK ORDER 2a).
+ */
+struct binder_ref *binder_get_ref_rlocked(struct binder_proc *proc, u32 desc,
 					  bool need_strong)
 {
 	struct rb_node *n = proc->refs_by_desc.rb_node;
 
+	lockdep_assert_held(&proc->refs_lock);
 	while (n) {
 		struct binder_ref *ref = rb_entry(n, struct binder_ref,
 						  rb_node_desc);
@@ -504,7 +512,7 @@ struct binder_ref *binder_get_ref_clocked(struct binder_proc *proc, u32 desc,
 	return NULL;
 }
 
-static void binder_ref_insert_desc_clocked(struct binder_proc *proc,
+static void binder_ref_insert_desc_rlocked(struct binder_proc *proc,
 					   struct binder_ref *new)
 {
 	struct rb_node **p = &proc->refs_by_desc.rb_node, *parent = NULL;
@@ -528,9 +536,9 @@ static void binder_ref_insert_desc_clocked(struct binder_proc *proc,
  * bitmap search, not a walk of every ref.  The map grows by doubling; it
  * is rebuilt from refs_by_desc when it does, and the walk is the fallback
  * when memory is short (the map is grown without sleeping: the caller
- * holds context->lock).
+ * holds refs_lock, which senders of handles to this proc wait for).
  */
-static void binder_desc_grow_clocked(struct binder_proc *proc, u32 want)
+static void binder_desc_grow_rlocked(struct binder_proc *proc, u32 want)
 {
 	u32 bits = max_t(u32, BITS_PER_LONG, proc->desc_bits);
 	unsigned long *map;
@@ -553,7 +561,7 @@ static void binder_desc_grow_clocked(struct binder_proc *proc, u32 want)
 }
 
 /* The lowest handle >= @start no ref of @proc has; marked used. */
-static u32 binder_desc_acquire_clocked(struct binder_proc *proc, u32 start)
+static u32 binder_desc_acquire_rlocked(struct binder_proc *proc, u32 start)
 {
 	struct rb_node *n;
 	u32 desc;
@@ -561,7 +569,7 @@ static u32 binder_desc_acquire_clocked(struct binder_proc *proc, u32 start)
 	desc = proc->desc_bits ?
 	       find_next_zero_bit(proc->desc_map, proc->desc_bits, start) : 0;
 	if (!proc->desc_bits || desc >= proc->desc_bits) {
-		binder_desc_grow_clocked(proc, proc->desc_bits);
+		binder_desc_grow_rlocked(proc, proc->desc_bits);
 		if (proc->desc_bits)
 			desc = find_next_zero_bit(proc->desc_map,
 						  proc->desc_bits, start);
@@ -584,7 +592,7 @@ static u32 binder_desc_acquire_clocked(struct binder_proc *proc, u32 start)
 	return desc;
 }
 
-static void binder_desc_release_clocked(struct binder_proc *proc, u32 desc)
+static void binder_desc_release_rlocked(struct binder_proc *proc, u32 desc)
 {
 	if (desc < proc->desc_bits)
 		__clear_bit(desc, proc->desc_map);
@@ -594,7 +602,7 @@ static void binder_desc_release_clocked(struct binder_proc *proc, u32 desc)
  * @proc's ref to @node, created if it has none.  A new ref gets the lowest
  * free handle; 0 is kept for the context manager's node.
  */
-static struct binder_ref *binder_get_ref_for_node_clocked(struct binder_proc *proc,
+static struct binder_ref *binder_get_ref_for_node_rlocked(struct binder_proc *proc,
 							  struct binder_node *node,
 							  struct binder_spare *sp)
 {
@@ -602,6 +610,7 @@ static struct binder_ref *binder_get_ref_for_node_clocked(struct binder_proc *pr
 	struct binder_ref *ref;
 	u32 desc;
 
+	lockdep_assert_held(&proc->refs_lock);
 	while (*p) {
 		parent = *p;
 		ref = rb_entry(parent, struct binder_ref, rb_node_node);
@@ -625,11 +634,11 @@ static struct binder_ref *binder_get_ref_for_node_clocked(struct binder_proc *pr
 	rb_link_node(&ref->rb_node_node, parent, p);
 	rb_insert_color(&ref->rb_node_node, &proc->refs_by_node);
 
-	desc = binder_desc_acquire_clocked(proc,
+	desc = binder_desc_acquire_rlocked(proc,
 					   binder_node_is_context_mgr(proc->context,
 								      node) ? 0 : 1);
 	ref->desc = desc;
-	binder_ref_insert_desc_clocked(proc, ref);
+	binder_ref_insert_desc_rlocked(proc, ref);
 	hlist_add_head(&ref->node_entry, &node->refs);
 	binder_stats_created(BINDER_STAT_REF);
 	binder_debug(BINDER_DEBUG_INTERNAL_REFS,
@@ -645,15 +654,16 @@ static void binder_free_death(struct binder_ref_death *death)
 }
 
 /* Unlink and free @ref, giving back the counts it holds on its node. */
-static void binder_delete_ref_clocked(struct binder_ref *ref)
+static void binder_delete_ref_rlocked(struct binder_ref *ref)
 {
 	struct binder_node *node = ref->node;
 
+	lockdep_assert_held(&ref->proc->refs_lock);
 	binder_debug(BINDER_DEBUG_INTERNAL_REFS,
 		     "%d delete ref %d desc %u for node %d\n", ref->proc->pid,
 		     ref->debug_id, ref->desc, node->debug_id);
 	rb_erase(&ref->rb_node_desc, &ref->proc->refs_by_desc);
-	binder_desc_release_clocked(ref->proc, ref->desc);
+	binder_desc_release_rlocked(ref->proc, ref->desc);
 	rb_erase(&ref->rb_node_node, &ref->proc->refs_by_node);
 	hlist_del(&ref->node_entry);
 	if (ref->death) {
@@ -674,11 +684,12 @@ static void binder_delete_ref_clocked(struct binder_ref *ref)
 	binder_stats_deleted(BINDER_STAT_REF);
 }
 
-static int binder_inc_ref_clocked(struct binder_ref *ref, bool strong,
+static int binder_inc_ref_rlocked(struct binder_ref *ref, bool strong,
 				  struct list_head *target_list)
 {
 	int ret;
 
+	lockdep_assert_held(&ref->proc->refs_lock);
 	if (strong) {
 		if (!ref->strong) {
 			ret = binder_inc_node_checked(ref->node, true, true,
@@ -700,8 +711,9 @@ static int binder_inc_ref_clocked(struct binder_ref *ref, bool strong,
 }
 
 /* Return: 0, or -EINVAL when the count is already zero. */
-static int binder_dec_ref_clocked(struct binder_ref *ref, bool strong)
+static int binder_dec_ref_rlocked(struct binder_ref *ref, bool strong)
 {
+	lockdep_assert_held(&ref->proc->refs_lock);
 	if (strong) {
 		if (!ref->strong) {
 			binder_user_error("%d invalid dec strong, ref %d desc %u\n",
@@ -721,41 +733,46 @@ static int binder_dec_ref_clocked(struct binder_ref *ref, bool strong)
 		ref->weak--;
 	}
 	if (!ref->strong && !ref->weak)
-		binder_delete_ref_clocked(ref);
+		binder_delete_ref_rlocked(ref);
 	return 0;
 }
 
 /**
  * binder_inc_ref_for_node_clocked() - give @proc one more count on @node
  * @proc:        the proc receiving a handle
- * @node:        the node
+ * @node:        the node (pinned by the caller)
  * @strong:      strong or weak count
  * @target_list: see binder_inc_node_clocked()
- * @refp:        the ref (its handle is ->desc), out; valid under the lock
+ * @id:          out: the ref's handle and debug id
  * @sp:          where a new ref comes from
  *
+ * Takes @proc's refs_lock.
  * Return: 0, -ENOMEM (no spare ref, or @proc is dead), or -EINVAL.
  */
 int binder_inc_ref_for_node_clocked(struct binder_proc *proc,
 				    struct binder_node *node, bool strong,
 				    struct list_head *target_list,
-				    struct binder_ref **refp,
+				    struct binder_ref_id *id,
 				    struct binder_spare *sp)
 {
 	struct binder_ref *ref;
-	int ret;
+	int ret = -ENOMEM;
 
-	ref = binder_get_ref_for_node_clocked(proc, node, sp);
+	mutex_lock(&proc->refs_lock);
+	ref = binder_get_ref_for_node_rlocked(proc, node, sp);
 	if (!ref)
-		return -ENOMEM;
-	ret = binder_inc_ref_clocked(ref, strong, target_list);
+		goto out;
+	ret = binder_inc_ref_rlocked(ref, strong, target_list);
 	if (ret) {
 		if (!ref->strong && !ref->weak)
-			binder_delete_ref_clocked(ref);
-		return ret;
+			binder_delete_ref_rlocked(ref);
+		goto out;
 	}
-	*refp = ref;
-	return 0;
+	id->debug_id = ref->debug_id;
+	id->desc = ref->desc;
+out:
+	mutex_unlock(&proc->refs_lock);
+	return ret;
 }
 
 /* BC_INCREFS, BC_ACQUIRE, BC_RELEASE, BC_DECREFS on handle @desc */
@@ -763,13 +780,49 @@ int binder_update_ref_for_handle_clocked(struct binder_proc *proc, u32 desc,
 					 bool increment, bool strong)
 {
 	struct binder_ref *ref;
+	int ret = -EINVAL;
 
-	ref = binder_get_ref_clocked(proc, desc, strong);
-	if (!ref)
-		return -EINVAL;
-	if (increment)
-		return binder_inc_ref_clocked(ref, strong, NULL);
-	return binder_dec_ref_clocked(ref, strong);
+	mutex_lock(&proc->refs_lock);
+	ref = binder_get_ref_rlocked(proc, desc, strong);
+	if (ref && increment)
+		ret = binder_inc_ref_rlocked(ref, strong, NULL);
+	else if (ref)
+		ret = binder_dec_ref_rlocked(ref, strong);
+	mutex_unlock(&proc->refs_lock);
+	return ret;
+}
+
+/**
+ * binder_get_node_for_handle_clocked() - the node behind one of @proc's
+ *                                        handles, pinned
+ * @proc:        the proc whose handle it is
+ * @desc:        the handle
+ * @need_strong: the handle must hold a strong count
+ * @id:          out: the ref's handle and debug id (for trace events)
+ *
+ * Return: the node with a tmpref the caller drops with
+ * binder_node_tmpref_put_clocked(), or NULL (no such handle).
+ */
+struct binder_node *binder_get_node_for_handle_clocked(struct binder_proc *proc,
+							u32 desc,
+							bool need_strong,
+							struct binder_ref_id *id)
+{
+	struct binder_node *node = NULL;
+	struct binder_ref *ref;
+
+	mutex_lock(&proc->refs_lock);
+	ref = binder_get_ref_rlocked(proc, desc, need_strong);
+	if (ref) {
+		node = ref->node;
+		binder_node_tmpref_clocked(node);
+		if (id) {
+			id->debug_id = ref->debug_id;
+			id->desc = ref->desc;
+		}
+	}
+	mutex_unlock(&proc->refs_lock);
+	return node;
 }
 
 /* ---- death notifications ---- */
@@ -814,7 +867,7 @@ void binder_ref_death_free(struct binder_ref_death *death)
 }
 
 /**
- * binder_request_death_clocked() - BC_REQUEST_DEATH_NOTIFICATION
+ * binder_request_death_rlocked() - BC_REQUEST_DEATH_NOTIFICATION
  * @thread: the caller
  * @desc:   its handle
  * @cookie: what BR_DEAD_BINDER will carry
@@ -823,15 +876,15 @@ void binder_ref_death_free(struct binder_ref_death *death)
  *
  * Return: 0, or -EINVAL for a bad handle or one that has one already.
  */
-int binder_request_death_clocked(struct binder_thread *thread, u32 desc,
-				 binder_uintptr_t cookie,
-				 struct binder_ref_death **newp)
+static int binder_request_death_rlocked(struct binder_thread *thread, u32 desc,
+					binder_uintptr_t cookie,
+					struct binder_ref_death **newp)
 {
 	struct binder_proc *proc = thread->proc;
 	struct binder_ref_death *death;
 	struct binder_ref *ref;
 
-	ref = binder_get_ref_clocked(proc, desc, false);
+	ref = binder_get_ref_rlocked(proc, desc, false);
 	if (!ref) {
 		binder_user_error("%d:%d BC_REQUEST_DEATH_NOTIFICATION invalid ref %u\n",
 				  proc->pid, thread->pid, desc);
@@ -858,14 +911,26 @@ int binder_request_death_clocked(struct binder_thread *thread, u32 desc,
 	return 0;
 }
 
-int binder_clear_death_clocked(struct binder_thread *thread, u32 desc,
-			       binder_uintptr_t cookie)
+int binder_request_death_clocked(struct binder_thread *thread, u32 desc,
+				 binder_uintptr_t cookie,
+				 struct binder_ref_death **newp)
+{
+	int ret;
+
+	mutex_lock(&thread->proc->refs_lock);
+	ret = binder_request_death_rlocked(thread, desc, cookie, newp);
+	mutex_unlock(&thread->proc->refs_lock);
+	return ret;
+}
+
+static int binder_clear_death_rlocked(struct binder_thread *thread, u32 desc,
+				      binder_uintptr_t cookie)
 {
 	struct binder_proc *proc = thread->proc;
 	struct binder_ref_death *death;
 	struct binder_ref *ref;
 
-	ref = binder_get_ref_clocked(proc, desc, false);
+	ref = binder_get_ref_rlocked(proc, desc, false);
 	if (!ref) {
 		binder_user_error("%d:%d BC_CLEAR_DEATH_NOTIFICATION invalid ref %u\n",
 				  proc->pid, thread->pid, desc);
@@ -892,6 +957,17 @@ int binder_clear_death_clocked(struct binder_thread *thread, u32 desc,
 		death->work.type = BINDER_WORK_DEAD_BINDER_AND_CLEAR;
 	}
 	return 0;
+}
+
+int binder_clear_death_clocked(struct binder_thread *thread, u32 desc,
+			       binder_uintptr_t cookie)
+{
+	int ret;
+
+	mutex_lock(&thread->proc->refs_lock);
+	ret = binder_clear_death_rlocked(thread, desc, cookie);
+	mutex_unlock(&thread->proc->refs_lock);
+	return ret;
 }
 
 int binder_dead_binder_done_clocked(struct binder_thread *thread,
@@ -970,12 +1046,14 @@ void binder_release_nodes_and_refs_clocked(struct binder_proc *proc)
 
 		binder_node_release_clocked(node);
 	}
+	mutex_lock(&proc->refs_lock);
 	while ((n = rb_first(&proc->refs_by_desc))) {
 		struct binder_ref *ref = rb_entry(n, struct binder_ref,
 						  rb_node_desc);
 
-		binder_delete_ref_clocked(ref);
+		binder_delete_ref_rlocked(ref);
 	}
+	mutex_unlock(&proc->refs_lock);
 }
 
 /* ---- context manager ---- */
@@ -1076,13 +1154,21 @@ int binder_set_context_mgr(struct binder_proc *proc,
 	ret = binder_spare_fill(&sp, 1, 0);
 	if (ret)
 		goto out_free;
-	/* the manager changes only under context->lock: no race to here */
+	/*
+	 * The LSM is asked without context->lock (a policy may take its
+	 * time), and only when the caller may become the manager; the
+	 * manager changes only under context->lock, so that is checked
+	 * again under it: a racing caller may have become it meanwhile.
+	 */
+	ret = binder_mgr_may_set(context, proc, euid);
+	if (ret)
+		goto out_free;
+	ret = security_binder_set_context_mgr(proc->cred);
+	if (ret < 0)
+		goto out_free;
 	mutex_lock(&context->lock);
 	ret = binder_mgr_may_set(context, proc, euid);
 	if (ret)
-		goto out;
-	ret = security_binder_set_context_mgr(proc->cred);
-	if (ret < 0)
 		goto out;
 	spin_lock(&context->mgr_lock);
 	context->mgr_uid = euid;

@@ -245,6 +245,7 @@ struct binder_proc *binder_proc_create(struct binder_device *device,
 
 	spin_lock_init(&proc->lock);
 	spin_lock_init(&proc->inner_lock);
+	mutex_init(&proc->refs_lock);
 	proc->threads = RB_ROOT;
 	proc->nodes = RB_ROOT;
 	proc->refs_by_desc = RB_ROOT;
@@ -359,6 +360,7 @@ static void binder_proc_free(struct kref *kref)
 	binder_debug(BINDER_DEBUG_OPEN_CLOSE, "release %d\n", proc->pid);
 	binder_alloc_release(&proc->alloc);
 	bitmap_free(proc->desc_map);
+	mutex_destroy(&proc->refs_lock);
 	put_cred(proc->cred);
 	put_pid(proc->tgid);
 	put_task_struct(proc->tsk);

@@ -761,7 +761,7 @@ static int binder_translate_binder(struct binder_proc *proc,
 {
 	bool strong = fp->hdr.type == BINDER_TYPE_BINDER;
 	struct binder_node *node;
-	struct binder_ref *ref;
+	struct binder_ref_id id;
 	int ret;
 
 	node = binder_get_node_clocked(proc, fp->binder);
@@ -778,18 +778,14 @@ static int binder_translate_binder(struct binder_proc *proc,
 		ret = -EINVAL;
 		goto drop;
 	}
-	if (security_binder_transfer_binder(proc->cred, target_proc->cred)) {
-		ret = -EPERM;
-		goto drop;
-	}
 	ret = binder_inc_ref_for_node_clocked(target_proc, node, strong,
-					      &thread->todo, &ref, sp);
+					      &thread->todo, &id, sp);
 	if (ret)
 		goto drop;
-	trace_binder_transaction_node_to_ref(t, node, ref);
+	trace_binder_transaction_node_to_ref(t, node, &id);
 	fp->hdr.type = strong ? BINDER_TYPE_HANDLE : BINDER_TYPE_WEAK_HANDLE;
 	fp->binder = 0;
-	fp->handle = ref->desc;
+	fp->handle = id.desc;
 	fp->cookie = 0;
 	return 0;
 
@@ -808,37 +804,37 @@ static int binder_translate_handle(struct binder_proc *proc,
 				   struct binder_spare *sp)
 {
 	bool strong = fp->hdr.type == BINDER_TYPE_HANDLE;
-	struct binder_ref *ref, *dst;
+	struct binder_ref_id src, dst;
 	struct binder_node *node;
-	int ret;
+	int ret = 0;
 
-	ref = binder_get_ref_clocked(proc, fp->handle, strong);
-	if (!ref) {
+	node = binder_get_node_for_handle_clocked(proc, fp->handle, strong,
+						  &src);
+	if (!node) {
 		binder_user_error("%d:%d got transaction with invalid handle, %u\n",
 				  proc->pid, thread->pid, fp->handle);
 		return -EINVAL;
 	}
-	node = ref->node;
-	if (security_binder_transfer_binder(proc->cred, target_proc->cred))
-		return -EPERM;
 	if (node->proc == target_proc) {
 		fp->hdr.type = strong ? BINDER_TYPE_BINDER :
 					BINDER_TYPE_WEAK_BINDER;
 		fp->binder = node->ptr;
 		fp->cookie = node->cookie;
 		binder_inc_node_clocked(node, strong, false, NULL);
-		trace_binder_transaction_ref_to_node(t, node, ref);
-		return 0;
+		trace_binder_transaction_ref_to_node(t, node, &src);
+		goto unpin;
 	}
 	ret = binder_inc_ref_for_node_clocked(target_proc, node, strong, NULL,
 					      &dst, sp);
 	if (ret)
-		return ret;
-	trace_binder_transaction_ref_to_ref(t, node, ref, dst);
+		goto unpin;
+	trace_binder_transaction_ref_to_ref(t, node, &src, &dst);
 	fp->binder = 0;
-	fp->handle = dst->desc;
+	fp->handle = dst.desc;
 	fp->cookie = 0;
-	return 0;
+unpin:
+	binder_node_tmpref_put_clocked(node);
+	return ret;
 }
 
 /* Who sends files to whom: fd objects are translated without the lock */
@@ -1039,8 +1035,10 @@ struct binder_obj_counts {
 /*
  * First pass over a freshly filled @buffer, without context->lock: every
  * object is checked (offsets in order, objects inside the data), sg
- * buffers are copied and fixed up, fd arrays checked, and files (FD and
- * FDA objects) translated.  @udata is the sender's data.
+ * buffers are copied and fixed up, fd arrays checked, files (FD and FDA
+ * objects) translated, and the LSM asked about each binder and handle
+ * (security_binder_transfer_binder; the second pass translates them).
+ * @udata is the sender's data.
  *
  * Return: 0, or a negative errno; *count says how many objects passed.
  * The second pass translates the binders and handles of those and reports
@@ -1085,10 +1083,17 @@ static int binder_check_objects(struct binder_fd_send *fs,
 		case BINDER_TYPE_WEAK_BINDER:
 			objs->nodes++;
 			objs->refs++;
+			/* the LSM is asked here, unlocked, for each binder */
+			if (security_binder_transfer_binder(fs->proc->cred,
+							    fs->target_proc->cred))
+				ret = -EPERM;
 			break;
 		case BINDER_TYPE_HANDLE:
 		case BINDER_TYPE_WEAK_HANDLE:
 			objs->refs++;
+			if (security_binder_transfer_binder(fs->proc->cred,
+							    fs->target_proc->cred))
+				ret = -EPERM;
 			break;
 		case BINDER_TYPE_FD:
 			ret = binder_translate_fd(fs, obj.fdo.fd,
@@ -1285,16 +1290,15 @@ static int binder_send_call_target_clocked(struct binder_proc *proc,
 	struct binder_context *context = proc->context;
 	struct binder_node *node;
 
+	/* the node is pinned where it is found; the pin is kept on success */
 	if (tr->target.handle) {
-		struct binder_ref *ref;
-
-		ref = binder_get_ref_clocked(proc, tr->target.handle, true);
-		if (!ref) {
+		node = binder_get_node_for_handle_clocked(proc, tr->target.handle,
+							  true, NULL);
+		if (!node) {
 			s->why = "transaction to invalid handle";
 			s->param = -EINVAL;
 			return -1;
 		}
-		node = ref->node;
 	} else {
 		node = binder_context_mgr_clocked(context);
 		if (!node) {
@@ -1303,11 +1307,12 @@ static int binder_send_call_target_clocked(struct binder_proc *proc,
 			s->param = -EINVAL;
 			return -1;
 		}
+		binder_node_tmpref_clocked(node);
 		/* from any fd of the owning process, as upstream (by pid) */
 		if (node->proc && node->proc->pid == proc->pid) {
 			s->why = "transaction to context manager from process owning it";
 			s->param = -EINVAL;
-			return -1;
+			goto unpin;
 		}
 	}
 	if (!node->proc || !binder_proc_usable(node->proc) ||
@@ -1315,23 +1320,17 @@ static int binder_send_call_target_clocked(struct binder_proc *proc,
 		s->return_error = BR_DEAD_REPLY;
 		s->why = "target node is dead";
 		s->param = -EINVAL;
-		return -1;
+		goto unpin;
 	}
 	if (WARN_ON_ONCE(node->proc == proc)) {
 		s->why = "transaction to own node";
 		s->param = -EINVAL;
-		return -1;
-	}
-	if (security_binder_transaction(proc->cred, node->proc->cred) < 0) {
-		s->why = "refused by security module";
-		s->param = -EPERM;
-		return -1;
+		goto unpin;
 	}
 	s->target_proc = binder_proc_get(node->proc);
 	s->target_node = node;
-	/* the buffer's count on its target, and a pin while unlocked */
+	/* the buffer's count on its target; the pin stays while unlocked */
 	binder_inc_node_clocked(node, true, false, NULL);
-	binder_node_tmpref_clocked(node);
 
 	if (!(tr->flags & TF_ONE_WAY) && thread->transaction_stack) {
 		struct binder_transaction *tmp = thread->transaction_stack;
@@ -1349,6 +1348,10 @@ static int binder_send_call_target_clocked(struct binder_proc *proc,
 		}
 	}
 	return 0;
+
+unpin:
+	binder_node_tmpref_put_clocked(node);
+	return -1;
 }
 
 /* What the logs keep of a transaction: what the sender asked for */
@@ -1461,6 +1464,15 @@ int binder_transaction(struct binder_proc *proc, struct binder_thread *thread,
 	t->to_tid = s.target_thread ? s.target_thread->pid : 0;
 	t->traced = 1;
 	mutex_unlock(&context->lock);
+
+	/* the LSM is asked unlocked; replies are not checked, as upstream */
+	if (!reply && security_binder_transaction(proc->cred,
+						  s.target_proc->cred) < 0) {
+		s.why = "refused by security module";
+		s.param = -EPERM;
+		mutex_lock(&context->lock);
+		goto err;
+	}
 
 	/* the node's flags never change: no lock needed to read them */
 	if (s.target_node && s.target_node->txn_security_ctx) {

@@ -19,14 +19,16 @@
  *                                     together with binder_procs_lock)
  *   2. context->lock         mutex    transitional: one device's protocol
  *                                     state not yet under a lock below:
- *                                     today its nodes, refs, deaths,
+ *                                     today its nodes, refs' node links
+ *                                     and notifications, deaths,
  *                                     transactions, every work list and
  *                                     transaction stack, looper counts.
  *                                     Each stage takes state out of it;
  *                                     at the end no protocol path takes it
- *   2a. proc->refs_lock      mutex    [target] one proc's handles: its refs
- *                                     trees, handle bitmap, each ref's
- *                                     counts and death/freeze pointers.
+ *   2a. proc->refs_lock      mutex    one proc's handles: its refs trees,
+ *                                     handle bitmap and each ref's counts
+ *                                     (stage 3a; [target] also each ref's
+ *                                     death/freeze pointers).
  *                                     One proc's at a time: a handle
  *                                     translated for another proc is
  *                                     looked up, its node pinned, the lock
@@ -91,7 +93,7 @@
  *
  * Function name suffixes state what the caller already holds:
  *   _clocked   context->lock (transitional)
- *   _rlocked   proc->refs_lock              [target]
+ *   _rlocked   proc->refs_lock
  *   _nlocked   node->lock                   [target]
  *   _ilocked   proc->inner_lock
  *   _nilocked  node->lock, then the owner's proc->inner_lock   [target]
@@ -102,8 +104,10 @@
  * Stages (issue 10): 1. the context manager and the transaction list under
  * their own locks (done); 2. work lists and wait state under inner_lock
  * (the lists and waiting threads done, nested in context->lock);
- * 3. nodes under node->lock and inner_lock, refs under refs_lock, node
- * tmp_refs a refcount; 4. transaction stacks under inner_lock and t->lock;
+ * 3. refs under refs_lock (3a, done: nested in context->lock, a handle
+ * translated for another proc pins its node and drops the first proc's
+ * refs_lock before taking the second's), nodes under node->lock and
+ * inner_lock, node tmp_refs a refcount (3b); 4. transaction stacks under inner_lock and t->lock;
  * 5. context->lock gone from the protocol paths.
  *
  * What is never done under context->lock (it would let one process stall
@@ -121,8 +125,11 @@
  * and the caller frees them once it dropped the lock
  * (binder_proc_free_deferred(), which asserts it); BC_FREE_BUFFER finds
  * its buffer before taking it.  A proc's last put may free its allocator
- * under it: nobody else can hold that mutex then.  Still done under it,
- * to be moved: the LSM's binder hooks.
+ * under it: nobody else can hold that mutex then.  Nor are the LSM's
+ * binder hooks called under it: the transaction hook once the target is
+ * pinned, the transfer hooks in the unlocked first pass over a buffer's
+ * objects, the context manager hook before the manager is set (which is
+ * checked again under the lock).
  *
  * LIFETIMES: a pointer used after the lock it was found under is dropped
  * is pinned where it was found and unpinned in one place:
@@ -443,7 +450,11 @@ struct binder_ref_freeze {
  * @death:         requested death notification, or NULL
  * @freeze:        requested freeze notification, or NULL
  *
- * Everything is guarded by context->lock.
+ * Created, counted and deleted with @proc's refs_lock held (and, until
+ * stage 3 moves the node side, context->lock): its tree links, @desc,
+ * @strong and @weak change only so.  @node_entry, @death and @freeze are
+ * read by the node's owner's paths (its death, its freeze) and so are
+ * also changed only with context->lock held.
  */
 struct binder_ref {
 	int debug_id;
@@ -457,6 +468,15 @@ struct binder_ref {
 	int weak;
 	struct binder_ref_death *death;
 	struct binder_ref_freeze *freeze;
+};
+
+/*
+ * What is printed or traced of a ref after its proc's refs_lock is dropped
+ * (the ref itself may be gone by then)
+ */
+struct binder_ref_id {
+	int debug_id;
+	u32 desc;
 };
 
 /**
@@ -640,13 +660,16 @@ struct binder_thread {
  *                the pointer after dropping the lock it found it under
  *                (binder_proc_get/put); the last put frees the proc
  *
+ * @refs_lock:    guards @refs_by_desc, @refs_by_node, @desc_map,
+ *                @desc_bits and each ref's counts (LOCK ORDER 2a)
+ * @refs_by_desc, @refs_by_node: the proc's refs              (@refs_lock)
+ * @desc_map, @desc_bits: the handles in use, a bitmap of @desc_bits bits
+ *                (binder_node.c); freed with the proc         (@refs_lock)
+ *
  * Guarded by context->lock (the lists and counts @inner_lock names: by it)
  * @killed:       nodes, refs, work and buffers are gone (owner dead or
  *                released); nothing new may be queued
  * @nodes:        the proc's nodes by ptr
- * @refs_by_desc, @refs_by_node: the proc's refs
- * @desc_map, @desc_bits: the handles in use, a bitmap of @desc_bits bits
- *                (binder_node.c); freed with the proc
  * @todo:         work for any thread of the proc
  * @waiting_threads: threads waiting for proc work
  * @delivered_death: BR_DEAD_BINDERs not yet acknowledged
@@ -690,6 +713,7 @@ struct binder_proc {
 	struct kref refcount;
 	bool killed;
 	struct rb_root nodes;
+	struct mutex refs_lock;		/* see the kernel-doc above */
 	struct rb_root refs_by_desc;
 	struct rb_root refs_by_node;
 	unsigned long *desc_map;
@@ -802,12 +826,16 @@ int binder_node_work_cmds_clocked(struct binder_node *node, u32 cmds[4]);
 void binder_node_work_told_clocked(struct binder_node *node);
 void binder_node_tmpref_clocked(struct binder_node *node);
 void binder_node_tmpref_put_clocked(struct binder_node *node);
-struct binder_ref *binder_get_ref_clocked(struct binder_proc *proc, u32 desc,
+struct binder_ref *binder_get_ref_rlocked(struct binder_proc *proc, u32 desc,
 					  bool need_strong);
+struct binder_node *binder_get_node_for_handle_clocked(struct binder_proc *proc,
+							u32 desc,
+							bool need_strong,
+							struct binder_ref_id *id);
 int binder_inc_ref_for_node_clocked(struct binder_proc *proc,
 				    struct binder_node *node, bool strong,
 				    struct list_head *target_list,
-				    struct binder_ref **refp,
+				    struct binder_ref_id *id,
 				    struct binder_spare *sp);
 int binder_update_ref_for_handle_clocked(struct binder_proc *proc, u32 desc,
 					 bool increment, bool strong);

@@ -204,7 +204,8 @@ TRACE_EVENT(binder_transaction_received,
 /* the sender's node becomes a handle of the target's: @ref, in the target */
 TRACE_EVENT(binder_transaction_node_to_ref,
 	    TP_PROTO(const struct binder_transaction *t,
-		     const struct binder_node *node, const struct binder_ref *ref),
+		     const struct binder_node *node,
+		     const struct binder_ref_id *ref),
 	    TP_ARGS(t, node, ref),
 	    TP_STRUCT__entry(__field(int, debug_id)
 			     __field(int, node_debug_id)
@@ -225,7 +226,8 @@ TRACE_EVENT(binder_transaction_node_to_ref,
 /* the sender's handle @ref is to a node of the target: it gets the node */
 TRACE_EVENT(binder_transaction_ref_to_node,
 	    TP_PROTO(const struct binder_transaction *t,
-		     const struct binder_node *node, const struct binder_ref *ref),
+		     const struct binder_node *node,
+		     const struct binder_ref_id *ref),
 	    TP_ARGS(t, node, ref),
 	    TP_STRUCT__entry(__field(int, debug_id)
 			     __field(int, ref_debug_id)
@@ -246,8 +248,9 @@ TRACE_EVENT(binder_transaction_ref_to_node,
 /* the sender's handle @src to a third proc's node becomes the target's @dst */
 TRACE_EVENT(binder_transaction_ref_to_ref,
 	    TP_PROTO(const struct binder_transaction *t,
-		     const struct binder_node *node, const struct binder_ref *src,
-		     const struct binder_ref *dst),
+		     const struct binder_node *node,
+		     const struct binder_ref_id *src,
+		     const struct binder_ref_id *dst),
 	    TP_ARGS(t, node, src, dst),
 	    TP_STRUCT__entry(__field(int, debug_id)
 			     __field(int, node_debug_id)

@@ -217,7 +217,8 @@ static void print_binder_node_clocked(struct seq_file *m,
 	seq_printf(m, " hs %d hw %d ls %d lw %d is %d iw %d tr %d",
 		   node->has_strong_ref, node->has_weak_ref,
 		   node->local_strong_refs, node->local_weak_refs,
-		   node->internal_strong_refs, count, node->tmp_refs);
+		   node->internal_strong_refs, count,
+		   atomic_read(&node->tmp_refs));
 	if (count) {
 		seq_puts(m, " proc");
 		hlist_for_each_entry(ref, &node->refs, node_entry)

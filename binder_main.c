@@ -96,17 +96,19 @@ static int binder_ref_cmd(struct binder_proc *proc,
 		return -ENOMEM;
 	}
 	mutex_lock(&context->lock);
-	mgr = binder_context_mgr_clocked(context);
-	if (increment && !target && mgr) {
+	mgr = increment && !target ? binder_context_mgr_get(context) : NULL;
+	if (mgr) {
 		if (mgr->proc == proc) {
 			binder_user_error("%d:%d context manager tried to acquire desc 0\n",
 					  proc->pid, thread->pid);
 			mutex_unlock(&context->lock);
+			binder_node_tmpref_put(mgr);
 			binder_spare_drain(&sp);
 			return -EINVAL;
 		}
 		ret = binder_inc_ref_for_node_clocked(proc, mgr, strong, NULL,
 						      &id, &sp);
+		binder_node_tmpref_put(mgr);
 	}
 	if (ret)
 		ret = binder_update_ref_for_handle_clocked(proc, target,
@@ -215,8 +217,7 @@ static int binder_thread_write(struct binder_proc *proc,
 				return -EFAULT;
 			ptr += sizeof(pc);
 			mutex_lock(&context->lock);
-			binder_node_work_done_clocked(proc, cmd, pc.ptr,
-						      pc.cookie);
+			binder_node_work_done(proc, cmd, pc.ptr, pc.cookie);
 			mutex_unlock(&context->lock);
 			break;
 		}
@@ -446,15 +447,14 @@ static u32 binder_fill_transaction_data(struct binder_transaction *t,
 static void binder_put_node_work_clocked(struct binder_node *node,
 					 struct binder_rbuf *rb)
 {
-	struct binder_ptr_cookie pc = { .ptr = node->ptr, .cookie = node->cookie };
+	struct binder_ptr_cookie pc;
 	u32 cmds[4];
 	int i, n;
 
 	BUILD_BUG_ON(2 * (sizeof(u32) + sizeof(pc)) > BINDER_READ_MIN_ROOM);
-	n = binder_node_work_cmds_clocked(node, cmds);
+	n = binder_node_work_read(node, cmds, &pc);
 	for (i = 0; i < n; i++)
 		binder_put_cmd_data(rb, cmds[i], &pc, sizeof(pc));
-	binder_node_work_told_clocked(node);
 }
 
 static int binder_thread_read(struct binder_proc *proc,
@@ -817,7 +817,9 @@ static int binder_ioctl_node_debug_info(struct binder_proc *proc,
 	ptr = info.ptr;
 	memset(&info, 0, sizeof(info));
 
+	/* the tree and the has bits: the owner's inner_lock */
 	mutex_lock(&proc->context->lock);
+	spin_lock(&proc->inner_lock);
 	for (n = rb_first(&proc->nodes); n; n = rb_next(n)) {
 		struct binder_node *node = rb_entry(n, struct binder_node,
 						    rb_node);
@@ -830,6 +832,7 @@ static int binder_ioctl_node_debug_info(struct binder_proc *proc,
 			break;
 		}
 	}
+	spin_unlock(&proc->inner_lock);
 	mutex_unlock(&proc->context->lock);
 
 	if (copy_to_user(ubuf, &info, sizeof(info)))
@@ -864,10 +867,12 @@ static int binder_ioctl_node_info_for_ref(struct binder_proc *proc,
 		if (!node) {
 			ret = -EINVAL;
 		} else {
+			spin_lock(&node->lock);
 			info.strong_count = node->local_strong_refs +
 					    node->internal_strong_refs;
 			info.weak_count = node->local_weak_refs;
-			binder_node_tmpref_put_clocked(node);
+			spin_unlock(&node->lock);
+			binder_node_tmpref_put(node);
 		}
 	}
 	mutex_unlock(&context->lock);
@@ -1091,6 +1096,7 @@ struct binder_device *binder_device_new(const char *name)
 	mutex_init(&device->context.lock);
 	spin_lock_init(&device->context.mgr_lock);
 	spin_lock_init(&device->context.txn_lock);
+	spin_lock_init(&device->context.dead_nodes_lock);
 	INIT_LIST_HEAD(&device->context.transactions);
 	INIT_LIST_HEAD(&device->context.dead_nodes);
 	device->context.name = device->name;

@@ -11,7 +11,11 @@
  * When its owner dies the node lives on, ownerless, until its last ref
  * goes; the refs that asked for a death notification get BR_DEAD_BINDER.
  *
- * Everything here runs under the context's lock (the _clocked functions).
+ * Locking (LOCK ORDER in binder_internal.h): a node's counts change under
+ * node->lock and its owner's inner_lock (binder_node_lock_inner, the
+ * _nilocked functions), a proc's refs under its refs_lock (_rlocked),
+ * work lists under their proc's inner_lock (_ilocked); callers still hold
+ * context->lock (the _clocked functions) until stage 5.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -27,26 +31,34 @@
 /*
  * Every work list belongs to one proc (its todo, its threads' todo, its
  * delivered lists, its nodes' async_todo) and changes under that proc's
- * inner_lock, taken here; callers still hold context->lock (stage 2 of the
- * LOCK ORDER), so a reader holding either sees a consistent list.
+ * inner_lock: the _ilocked helpers need it held, the _clocked ones take
+ * it (their callers still hold context->lock, stage 2 of the LOCK ORDER).
  */
+void binder_enqueue_work_ilocked(struct binder_proc *proc,
+				 struct binder_work *work,
+				 struct list_head *target)
+{
+	lockdep_assert_held(&proc->inner_lock);
+	WARN_ON_ONCE(!list_empty(&work->entry));
+	list_add_tail(&work->entry, target);
+}
+
 void binder_enqueue_work_clocked(struct binder_proc *proc,
 				 struct binder_work *work,
 				 struct list_head *target)
 {
 	spin_lock(&proc->inner_lock);
-	WARN_ON_ONCE(!list_empty(&work->entry));
-	list_add_tail(&work->entry, target);
+	binder_enqueue_work_ilocked(proc, work, target);
 	spin_unlock(&proc->inner_lock);
 }
 
 /* Work for @thread that wakes it: its next read returns it. */
-void binder_enqueue_thread_work_clocked(struct binder_thread *thread,
-					struct binder_work *work)
+static void binder_enqueue_thread_work_ilocked(struct binder_thread *thread,
+					       struct binder_work *work)
 {
+	lockdep_assert_held(&thread->proc->inner_lock);
 	/* a released thread's todo is never read again: callers check */
 	WARN_ON_ONCE(thread->released);
-	spin_lock(&thread->proc->inner_lock);
 	WARN_ON_ONCE(!list_empty(&work->entry));
 	list_add_tail(&work->entry, &thread->todo);
 	/*
@@ -58,6 +70,13 @@ void binder_enqueue_thread_work_clocked(struct binder_thread *thread,
 	    thread->pid == current->pid && !thread->process_todo)
 		wake_up_interruptible_sync(&thread->wait);
 	thread->process_todo = true;
+}
+
+void binder_enqueue_thread_work_clocked(struct binder_thread *thread,
+					struct binder_work *work)
+{
+	spin_lock(&thread->proc->inner_lock);
+	binder_enqueue_thread_work_ilocked(thread, work);
 	spin_unlock(&thread->proc->inner_lock);
 }
 
@@ -66,17 +85,36 @@ void binder_enqueue_thread_work_clocked(struct binder_thread *thread,
  * next work that does (a sync call's BR_TRANSACTION_COMPLETE with its
  * BR_REPLY).
  */
+static void binder_enqueue_deferred_thread_work_ilocked(struct binder_thread *thread,
+							struct binder_work *work)
+{
+	WARN_ON_ONCE(thread->released);
+	binder_enqueue_work_ilocked(thread->proc, work, &thread->todo);
+}
+
 void binder_enqueue_deferred_thread_work_clocked(struct binder_thread *thread,
 						 struct binder_work *work)
 {
-	WARN_ON_ONCE(thread->released);
-	binder_enqueue_work_clocked(thread->proc, work, &thread->todo);
+	spin_lock(&thread->proc->inner_lock);
+	binder_enqueue_deferred_thread_work_ilocked(thread, work);
+	spin_unlock(&thread->proc->inner_lock);
 }
 
 /*
  * Take @work off the list of @proc it is on, if any.  A node's work of a
  * node whose owner died (@proc NULL) is on no list any more.
  */
+static void binder_dequeue_work_ilocked(struct binder_proc *proc,
+					struct binder_work *work)
+{
+	if (!proc) {
+		WARN_ON_ONCE(!list_empty(&work->entry));
+		return;
+	}
+	lockdep_assert_held(&proc->inner_lock);
+	list_del_init(&work->entry);
+}
+
 void binder_dequeue_work_clocked(struct binder_proc *proc,
 				 struct binder_work *work)
 {
@@ -85,7 +123,7 @@ void binder_dequeue_work_clocked(struct binder_proc *proc,
 		return;
 	}
 	spin_lock(&proc->inner_lock);
-	list_del_init(&work->entry);
+	binder_dequeue_work_ilocked(proc, work);
 	spin_unlock(&proc->inner_lock);
 }
 
@@ -150,6 +188,13 @@ static struct binder_node *binder_spare_node(struct binder_spare *sp)
 	return node;
 }
 
+static void binder_spare_give_back(struct binder_spare *sp,
+				   struct binder_node *node)
+{
+	if (node)
+		list_add(&node->work.entry, &sp->nodes);
+}
+
 static struct binder_ref *binder_spare_ref(struct binder_spare *sp)
 {
 	struct binder_ref *ref;
@@ -163,12 +208,53 @@ static struct binder_ref *binder_spare_ref(struct binder_spare *sp)
 
 /* ---- nodes ---- */
 
-struct binder_node *binder_get_node_clocked(struct binder_proc *proc,
-					    binder_uintptr_t ptr)
+/**
+ * binder_node_lock_inner() - lock @node for a count change
+ * @node: the node
+ *
+ * Takes node->lock, then the owner's inner_lock while the node has an
+ * owner (node->proc changes only with both held, so it is stable here).
+ * Return: the owner whose inner_lock was taken, or NULL; hand it to
+ * binder_node_unlock_inner() (the node may lose its owner meanwhile).
+ */
+struct binder_proc *binder_node_lock_inner(struct binder_node *node)
+	__acquires(&node->lock) __acquires(&proc->inner_lock)
+{
+	struct binder_proc *proc;
+
+	spin_lock(&node->lock);
+	proc = node->proc;
+	if (proc)
+		spin_lock(&proc->inner_lock);
+	else
+		__acquire(&proc->inner_lock);
+	return proc;
+}
+
+void binder_node_unlock_inner(struct binder_node *node,
+			      struct binder_proc *proc)
+	__releases(&proc->inner_lock) __releases(&node->lock)
+{
+	if (proc)
+		spin_unlock(&proc->inner_lock);
+	else
+		__release(&proc->inner_lock);
+	spin_unlock(&node->lock);
+}
+
+static void binder_node_assert_nilocked(struct binder_node *node)
+{
+	lockdep_assert_held(&node->lock);
+	if (node->proc)
+		lockdep_assert_held(&node->proc->inner_lock);
+}
+
+static struct binder_node *binder_get_node_ilocked(struct binder_proc *proc,
+						   binder_uintptr_t ptr)
 {
 	struct rb_node *n = proc->nodes.rb_node;
 
-	lockdep_assert_held(&proc->context->lock);
+	lockdep_assert_held(&proc->inner_lock);
 	while (n) {
 		struct binder_node *node = rb_entry(n, struct binder_node,
 						    rb_node);
@@ -184,42 +270,75 @@ struct binder_node *binder_get_node_clocked(struct binder_proc *proc,
 }
 
 /**
+ * binder_get_node() - @proc's node for @ptr, pinned
+ * @proc: the owner
+ * @ptr:  the owner's name for it
+ *
+ * Return: the node with a tmpref (binder_node_tmpref_put() drops it), or
+ * NULL.
+ */
+struct binder_node *binder_get_node(struct binder_proc *proc,
+				    binder_uintptr_t ptr)
+{
+	struct binder_node *node;
+
+	spin_lock(&proc->inner_lock);
+	node = binder_get_node_ilocked(proc, ptr);
+	if (node)
+		atomic_inc(&node->tmp_refs);
+	spin_unlock(&proc->inner_lock);
+	return node;
+}
+
+/**
  * binder_new_node_clocked() - the node of @proc for @fp, created if needed
  * @proc: the owner
  * @fp:   the object naming it (binder, cookie, flags); NULL for ptr 0
  * @sp:   where a new node comes from
  *
- * Return: the node, or NULL when @sp has none left or @proc is dead.
+ * Return: the node, pinned (binder_node_tmpref_put() drops it), or NULL
+ * when @sp has none left or @proc is dead.
  */
 struct binder_node *binder_new_node_clocked(struct binder_proc *proc,
 					    const struct flat_binder_object *fp,
 					    struct binder_spare *sp)
 {
 	binder_uintptr_t ptr = fp ? fp->binder : 0;
-	struct rb_node **p = &proc->nodes.rb_node, *parent = NULL;
-	struct binder_node *node;
+	struct rb_node **p, *parent = NULL;
+	struct binder_node *node, *new;
 
-	lockdep_assert_held(&proc->context->lock);
+	/* taken first: no allocation under inner_lock, even from the pool */
+	new = binder_spare_node(sp);
+	spin_lock(&proc->inner_lock);
+	p = &proc->nodes.rb_node;
 	while (*p) {
 		parent = *p;
 		node = rb_entry(parent, struct binder_node, rb_node);
-		if (ptr < node->ptr)
+		if (ptr < node->ptr) {
 			p = &parent->rb_left;
-		else if (ptr > node->ptr)
+		} else if (ptr > node->ptr) {
 			p = &parent->rb_right;
-		else
+		} else {
+			atomic_inc(&node->tmp_refs);
+			spin_unlock(&proc->inner_lock);
+			binder_spare_give_back(sp, new);
 			return node;
+		}
 	}
 
 	/* a dead proc offers nothing new */
-	if (proc->killed)
+	if (proc->killed || !new) {
+		spin_unlock(&proc->inner_lock);
+		binder_spare_give_back(sp, new);
 		return NULL;
-	node = binder_spare_node(sp);
-	if (!node)
-		return NULL;
+	}
+	node = new;
 	node->debug_id = binder_new_debug_id();
+	spin_lock_init(&node->lock);
+	node->context = proc->context;
 	node->proc = proc;
 	node->ptr = ptr;
+	atomic_set(&node->tmp_refs, 1);
 	INIT_HLIST_HEAD(&node->refs);
 	INIT_LIST_HEAD(&node->dead_entry);
 	INIT_LIST_HEAD(&node->work.entry);
@@ -234,6 +353,7 @@ struct binder_node *binder_new_node_clocked(struct binder_proc *proc,
 	}
 	rb_link_node(&node->rb_node, parent, p);
 	rb_insert_color(&node->rb_node, &proc->nodes);
+	spin_unlock(&proc->inner_lock);
 	binder_stats_created(BINDER_STAT_NODE);
 	binder_debug(BINDER_DEBUG_INTERNAL_REFS,
 		     "%d:%d node %d u%016llx c%016llx created\n", proc->pid,
@@ -250,7 +370,7 @@ static bool binder_node_strong(struct binder_node *node)
 static bool binder_node_weak(struct binder_node *node)
 {
 	return !hlist_empty(&node->refs) || node->local_weak_refs ||
-	       node->tmp_refs || binder_node_strong(node);
+	       atomic_read(&node->tmp_refs) || binder_node_strong(node);
 }
 
 static void binder_node_free(struct binder_node *node)
@@ -261,61 +381,86 @@ static void binder_node_free(struct binder_node *node)
 
 /*
  * A count of @node dropped.  Tell the owner when it holds a count it no
- * longer needs; free the node when nothing counts it any more.
+ * longer needs.  Return: true when nothing counts the node any more: it
+ * is unlinked, and the caller frees it once it dropped the locks
+ * (binder_node_unlock_check).
  */
-static void binder_node_check_clocked(struct binder_node *node)
+static bool binder_node_check_nilocked(struct binder_node *node)
 {
 	struct binder_proc *proc = node->proc;
 
+	binder_node_assert_nilocked(node);
 	if (binder_node_weak(node) && (binder_node_strong(node) ||
 				       !node->has_strong_ref))
-		return;
+		return false;
 
 	if (proc && (node->has_strong_ref || node->has_weak_ref)) {
 		if (list_empty(&node->work.entry) && !proc->killed) {
-			binder_enqueue_work_clocked(proc, &node->work,
+			binder_enqueue_work_ilocked(proc, &node->work,
 						    &proc->todo);
-			binder_wakeup_proc_clocked(proc);
+			binder_wakeup_proc_ilocked(proc);
 		}
-		return;
+		return false;
 	}
 	if (binder_node_weak(node))
-		return;
+		return false;
 
 	if (proc) {
-		binder_dequeue_work_clocked(proc, &node->work);
+		binder_dequeue_work_ilocked(proc, &node->work);
 		rb_erase(&node->rb_node, &proc->nodes);
 	} else {
+		spin_lock(&node->context->dead_nodes_lock);
 		list_del(&node->dead_entry);
+		spin_unlock(&node->context->dead_nodes_lock);
 	}
 	binder_debug(BINDER_DEBUG_INTERNAL_REFS, "node %d u%016llx freed\n",
 		     node->debug_id, (u64)node->ptr);
-	binder_node_free(node);
+	return true;
+}
+
+/* Unlock what binder_node_lock_inner() took; free @node if nothing counts it. */
+static void binder_node_unlock_check(struct binder_node *node,
+				     struct binder_proc *proc)
+	__releases(&proc->inner_lock) __releases(&node->lock)
+{
+	bool free = binder_node_check_nilocked(node);
+
+	binder_node_unlock_inner(node, proc);
+	if (free)
+		binder_node_free(node);
 }
 
 /**
- * binder_inc_node_checked() - count @node once more
- * @node:        the node
+ * binder_inc_node_nilocked() - count @node once more
+ * @node:        the node (binder_node_lock_inner() held)
  * @strong:      a strong count (else weak)
  * @internal:    counted for a ref (else a local count of the kernel)
  * @target_list: a thread's todo list that should learn about a first
- *               count (the sending thread of a BINDER object), or NULL
+ *               count (the sending thread of a BINDER object, a thread of
+ *               the node's owner), or NULL
  *
  * Return: 0, or -EINVAL when a ref asks for a strong count of a node no
  * strong ref holds any more.
  */
-static int binder_inc_node_checked(struct binder_node *node, bool strong,
-				   bool internal, struct list_head *target_list)
+static int binder_inc_node_nilocked(struct binder_node *node, bool strong,
+				    bool internal,
+				    struct list_head *target_list)
 {
-	struct binder_thread *thread;
+	struct binder_proc *proc = node->proc;
+	struct binder_thread *thread = NULL;
 
+	binder_node_assert_nilocked(node);
+	if (target_list) {
+		thread = container_of(target_list, struct binder_thread, todo);
+		/* only the owner's own threads learn of its nodes' counts */
+		if (WARN_ON_ONCE(!proc || thread->proc != proc))
+			return -EINVAL;
+	}
 	if (strong) {
 		if (internal) {
-			struct binder_proc *proc = node->proc;
-
 			if (!target_list && !node->internal_strong_refs &&
 			    !(proc && node->has_strong_ref &&
-			      binder_node_is_context_mgr(proc->context,
+			      binder_node_is_context_mgr(node->context,
 							 node))) {
 				pr_err_ratelimited("invalid inc strong node %d\n",
 						   node->debug_id);
@@ -325,23 +470,21 @@ static int binder_inc_node_checked(struct binder_node *node, bool strong,
 		} else {
 			node->local_strong_refs++;
 		}
-		if (!node->has_strong_ref && target_list) {
-			thread = container_of(target_list, struct binder_thread,
-					      todo);
-			binder_dequeue_work_clocked(node->proc, &node->work);
-			binder_enqueue_deferred_thread_work_clocked(thread,
+		if (!node->has_strong_ref && thread) {
+			binder_dequeue_work_ilocked(proc, &node->work);
+			binder_enqueue_deferred_thread_work_ilocked(thread,
 								    &node->work);
 		}
 	} else {
 		if (!internal)
 			node->local_weak_refs++;
 		if (!node->has_weak_ref && list_empty(&node->work.entry)) {
-			if (!target_list) {
+			if (!thread) {
 				pr_err_ratelimited("invalid inc weak node %d\n",
 						   node->debug_id);
 				return -EINVAL;
 			}
-			binder_enqueue_work_clocked(node->proc, &node->work,
+			binder_enqueue_work_ilocked(proc, &node->work,
 						    target_list);
 		}
 	}
@@ -349,18 +492,20 @@ static int binder_inc_node_checked(struct binder_node *node, bool strong,
 }
 
 /**
- * binder_node_work_cmds_clocked() - what @node's owner must be told
+ * binder_node_work_cmds_nilocked() - what @node's owner must be told
  * @node: a node whose BINDER_WORK_NODE is being read
  * @cmds: out: BR_INCREFS, BR_ACQUIRE, BR_RELEASE, BR_DECREFS, in that
  *        order, as needed
  *
  * Return: how many of @cmds are set.
  */
-int binder_node_work_cmds_clocked(struct binder_node *node, u32 cmds[4])
+static int binder_node_work_cmds_nilocked(struct binder_node *node,
+					  u32 cmds[4])
 {
 	bool strong = binder_node_strong(node), weak = binder_node_weak(node);
 	int n = 0;
 
+	binder_node_assert_nilocked(node);
 	if (weak && !node->has_weak_ref)
 		cmds[n++] = BR_INCREFS;
 	if (strong && !node->has_strong_ref)
@@ -372,16 +517,15 @@ int binder_node_work_cmds_clocked(struct binder_node *node, u32 cmds[4])
 	return n;
 }
 
-/**
- * binder_node_work_told_clocked() - the owner read those commands
- * @node: the node; freed here when nothing counts it any more
- *
- * A BR_INCREFS/BR_ACQUIRE holds a local count until its BC_*_DONE.
+/*
+ * The owner read those commands.  A BR_INCREFS/BR_ACQUIRE holds a local
+ * count until its BC_*_DONE.
  */
-void binder_node_work_told_clocked(struct binder_node *node)
+static void binder_node_work_told_nilocked(struct binder_node *node)
 {
 	bool strong = binder_node_strong(node), weak = binder_node_weak(node);
 
+	binder_node_assert_nilocked(node);
 	if (weak && !node->has_weak_ref) {
 		node->has_weak_ref = 1;
 		node->pending_weak_ref = 1;
@@ -396,28 +540,53 @@ void binder_node_work_told_clocked(struct binder_node *node)
 		node->has_strong_ref = 0;
 	if (!weak)
 		node->has_weak_ref = 0;
-	binder_node_check_clocked(node);
 }
 
-void binder_inc_node_clocked(struct binder_node *node, bool strong,
-			     bool internal, struct list_head *target_list)
+/**
+ * binder_node_work_read() - the owner reads @node's BINDER_WORK_NODE
+ * @node: the node, its work just taken off the owner's list (it stays
+ *        valid: a node whose owner is still to be told is not freed)
+ * @cmds: out: see binder_node_work_cmds_nilocked()
+ * @pc:   out: the node's ptr and cookie
+ *
+ * Marks the commands told; frees the node when nothing counts it any
+ * more.  Return: how many of @cmds are set.
+ */
+int binder_node_work_read(struct binder_node *node, u32 cmds[4],
+			  struct binder_ptr_cookie *pc)
 {
-	binder_inc_node_checked(node, strong, internal, target_list);
+	struct binder_proc *proc = binder_node_lock_inner(node);
+	int n;
+
+	pc->ptr = node->ptr;
+	pc->cookie = node->cookie;
+	n = binder_node_work_cmds_nilocked(node, cmds);
+	binder_node_work_told_nilocked(node);
+	binder_node_unlock_check(node, proc);
+	return n;
 }
 
-void binder_dec_node_clocked(struct binder_node *node, bool strong,
-			     bool internal)
+void binder_inc_node(struct binder_node *node, bool strong, bool internal,
+		     struct list_head *target_list)
 {
+	struct binder_proc *proc = binder_node_lock_inner(node);
+
+	binder_inc_node_nilocked(node, strong, internal, target_list);
+	binder_node_unlock_inner(node, proc);
+}
+
+static void binder_dec_node_nilocked(struct binder_node *node, bool strong,
+				     bool internal)
+{
+	binder_node_assert_nilocked(node);
 	/*
 	 * A dead node's local counts were dropped when its owner died
-	 * (binder_node_release_clocked); a holder giving one back later,
-	 * such as a sender that lost the race with the death, has nothing
-	 * left to drop.
+	 * (binder_node_release); a holder giving one back later, such as
+	 * a sender that lost the race with the death, has nothing left to
+	 * drop.
 	 */
-	if (!node->proc && !internal) {
-		binder_node_check_clocked(node);
+	if (!node->proc && !internal)
 		return;
-	}
 	if (strong) {
 		if (internal)
 			node->internal_strong_refs--;
@@ -426,22 +595,35 @@ void binder_dec_node_clocked(struct binder_node *node, bool strong,
 	} else if (!internal) {
 		node->local_weak_refs--;
 	}
-	binder_node_check_clocked(node);
 }
 
-void binder_node_tmpref_clocked(struct binder_node *node)
+void binder_dec_node(struct binder_node *node, bool strong, bool internal)
 {
-	node->tmp_refs++;
+	struct binder_proc *proc = binder_node_lock_inner(node);
+
+	binder_dec_node_nilocked(node, strong, internal);
+	binder_node_unlock_check(node, proc);
 }
 
-void binder_node_tmpref_put_clocked(struct binder_node *node)
+/*
+ * Pin @node.  The caller keeps it alive meanwhile: it holds node->lock,
+ * the owner's inner_lock with the node in its tree, or another count.
+ */
+void binder_node_tmpref(struct binder_node *node)
 {
-	node->tmp_refs--;
-	binder_node_check_clocked(node);
+	atomic_inc(&node->tmp_refs);
+}
+
+void binder_node_tmpref_put(struct binder_node *node)
+{
+	struct binder_proc *proc = binder_node_lock_inner(node);
+
+	atomic_dec(&node->tmp_refs);
+	binder_node_unlock_check(node, proc);
 }
 
 /**
- * binder_node_work_done_clocked() - BC_INCREFS_DONE / BC_ACQUIRE_DONE
+ * binder_node_work_done() - BC_INCREFS_DONE / BC_ACQUIRE_DONE
  * @proc:   the node's owner
  * @cmd:    which of the two
  * @ptr:    the node
@@ -450,31 +632,40 @@ void binder_node_tmpref_put_clocked(struct binder_node *node)
  * Return: 0; -EINVAL for a node, cookie or state that does not match
  * (logged; the command is consumed, as upstream).
  */
-int binder_node_work_done_clocked(struct binder_proc *proc, u32 cmd,
-				  binder_uintptr_t ptr, binder_uintptr_t cookie)
+int binder_node_work_done(struct binder_proc *proc, u32 cmd,
+			  binder_uintptr_t ptr, binder_uintptr_t cookie)
 {
 	bool strong = cmd == BC_ACQUIRE_DONE;
+	struct binder_proc *owner;
 	struct binder_node *node;
+	int ret = 0;
 
-	node = binder_get_node_clocked(proc, ptr);
+	node = binder_get_node(proc, ptr);
 	if (!node || node->cookie != cookie) {
 		binder_user_error("%d: %s u%016llx c%016llx: no such node\n",
 				  proc->pid, strong ? "BC_ACQUIRE_DONE" :
 				  "BC_INCREFS_DONE", (u64)ptr, (u64)cookie);
-		return -EINVAL;
+		ret = -EINVAL;
+		goto out;
 	}
+	owner = binder_node_lock_inner(node);
 	if (strong ? !node->pending_strong_ref : !node->pending_weak_ref) {
 		binder_user_error("%d: %s node %d has no pending count\n",
 				  proc->pid, strong ? "BC_ACQUIRE_DONE" :
 				  "BC_INCREFS_DONE", node->debug_id);
-		return -EINVAL;
+		ret = -EINVAL;
+	} else {
+		if (strong)
+			node->pending_strong_ref = 0;
+		else
+			node->pending_weak_ref = 0;
+		binder_dec_node_nilocked(node, strong, false);
 	}
-	if (strong)
-		node->pending_strong_ref = 0;
-	else
-		node->pending_weak_ref = 0;
-	binder_dec_node_clocked(node, strong, false);
-	return 0;
+	binder_node_unlock_check(node, owner);
+out:
+	if (node)
+		binder_node_tmpref_put(node);
+	return ret;
 }
 
 /* ---- refs ---- */
@@ -482,7 +673,7 @@ int binder_node_work_done_clocked(struct binder_proc *proc, u32 cmd,
 /*
  * A proc's refs (its two trees, its handle bitmap and each ref's counts)
  * change under its refs_lock.  Code that looks up a handle of one proc
- * and gives a ref to another pins the node (binder_node_tmpref_clocked)
+ * and gives a ref to another pins the node (binder_node_tmpref)
  * and drops the first proc's refs_lock before it takes the second's:
  * never two at once (LOCK ORDER 2a).
  */
@@ -607,6 +798,7 @@ static struct binder_ref *binder_get_ref_for_node_rlocked(struct binder_proc *pr
 							  struct binder_spare *sp)
 {
 	struct rb_node **p = &proc->refs_by_node.rb_node, *parent = NULL;
+	struct binder_proc *owner;
 	struct binder_ref *ref;
 	u32 desc;
 
@@ -639,7 +831,9 @@ static struct binder_ref *binder_get_ref_for_node_rlocked(struct binder_proc *pr
 								      node) ? 0 : 1);
 	ref->desc = desc;
 	binder_ref_insert_desc_rlocked(proc, ref);
+	owner = binder_node_lock_inner(node);
 	hlist_add_head(&ref->node_entry, &node->refs);
+	binder_node_unlock_inner(node, owner);
 	binder_stats_created(BINDER_STAT_REF);
 	binder_debug(BINDER_DEBUG_INTERNAL_REFS,
 		     "%d new ref %d desc %u for node %d\n", proc->pid,
@@ -653,10 +847,18 @@ static void binder_free_death(struct binder_ref_death *death)
 	binder_stats_deleted(BINDER_STAT_DEATH);
 }
 
-/* Unlink and free @ref, giving back the counts it holds on its node. */
+/*
+ * Unlink and free @ref, giving back the counts it holds on its node.  Its
+ * notifications are taken off its own proc's lists after the node is
+ * unlocked (never two procs' inner locks at once); once off node->refs,
+ * the node's death or freeze no longer sees them.
+ */
 static void binder_delete_ref_rlocked(struct binder_ref *ref)
 {
 	struct binder_node *node = ref->node;
+	struct binder_ref_freeze *freeze;
+	struct binder_ref_death *death;
+	struct binder_proc *owner;
 
 	lockdep_assert_held(&ref->proc->refs_lock);
 	binder_debug(BINDER_DEBUG_INTERNAL_REFS,
@@ -665,23 +867,41 @@ static void binder_delete_ref_rlocked(struct binder_ref *ref)
 	rb_erase(&ref->rb_node_desc, &ref->proc->refs_by_desc);
 	binder_desc_release_rlocked(ref->proc, ref->desc);
 	rb_erase(&ref->rb_node_node, &ref->proc->refs_by_node);
+
+	owner = binder_node_lock_inner(node);
 	hlist_del(&ref->node_entry);
-	if (ref->death) {
-		binder_dequeue_work_clocked(ref->proc, &ref->death->work);
-		binder_free_death(ref->death);
-	}
-	if (ref->freeze) {
-		binder_dequeue_work_clocked(ref->proc, &ref->freeze->work);
-		binder_free_ref_freeze_clocked(ref->freeze);
-	}
-	/* a node freed by the first call cannot need the second */
+	death = ref->death;
+	freeze = ref->freeze;
+	ref->death = NULL;
+	ref->freeze = NULL;
 	if (ref->strong) {
 		node->internal_strong_refs--;
 		ref->strong = 0;
 	}
-	binder_node_check_clocked(node);
+	binder_node_unlock_check(node, owner);
+
+	if (death) {
+		binder_dequeue_work_clocked(ref->proc, &death->work);
+		binder_free_death(death);
+	}
+	if (freeze) {
+		binder_dequeue_work_clocked(ref->proc, &freeze->work);
+		binder_free_ref_freeze_clocked(freeze);
+	}
 	kfree(ref);
 	binder_stats_deleted(BINDER_STAT_REF);
+}
+
+/* The first count of its kind a ref takes counts the node (internal). */
+static int binder_inc_ref_node(struct binder_ref *ref, bool strong,
+			       struct list_head *target_list)
+{
+	struct binder_proc *owner = binder_node_lock_inner(ref->node);
+	int ret;
+
+	ret = binder_inc_node_nilocked(ref->node, strong, true, target_list);
+	binder_node_unlock_inner(ref->node, owner);
+	return ret;
 }
 
 static int binder_inc_ref_rlocked(struct binder_ref *ref, bool strong,
@@ -692,16 +912,14 @@ static int binder_inc_ref_rlocked(struct binder_ref *ref, bool strong,
 	lockdep_assert_held(&ref->proc->refs_lock);
 	if (strong) {
 		if (!ref->strong) {
-			ret = binder_inc_node_checked(ref->node, true, true,
-						      target_list);
+			ret = binder_inc_ref_node(ref, true, target_list);
 			if (ret)
 				return ret;
 		}
 		ref->strong++;
 	} else {
 		if (!ref->weak) {
-			ret = binder_inc_node_checked(ref->node, false, true,
-						      target_list);
+			ret = binder_inc_ref_node(ref, false, target_list);
 			if (ret)
 				return ret;
 		}
@@ -722,7 +940,7 @@ static int binder_dec_ref_rlocked(struct binder_ref *ref, bool strong)
 			return -EINVAL;
 		}
 		if (--ref->strong == 0)
-			binder_dec_node_clocked(ref->node, true, true);
+			binder_dec_node(ref->node, true, true);
 	} else {
 		if (!ref->weak) {
 			binder_user_error("%d invalid dec weak, ref %d desc %u\n",
@@ -801,7 +1019,7 @@ int binder_update_ref_for_handle_clocked(struct binder_proc *proc, u32 desc,
  * @id:          out: the ref's handle and debug id (for trace events)
  *
  * Return: the node with a tmpref the caller drops with
- * binder_node_tmpref_put_clocked(), or NULL (no such handle).
+ * binder_node_tmpref_put(), or NULL (no such handle).
  */
 struct binder_node *binder_get_node_for_handle_clocked(struct binder_proc *proc,
 							u32 desc,
@@ -815,7 +1033,8 @@ struct binder_node *binder_get_node_for_handle_clocked(struct binder_proc *proc,
 	ref = binder_get_ref_rlocked(proc, desc, need_strong);
 	if (ref) {
 		node = ref->node;
-		binder_node_tmpref_clocked(node);
+		/* the ref's count keeps the node while it is pinned */
+		binder_node_tmpref(node);
 		if (id) {
 			id->debug_id = ref->debug_id;
 			id->desc = ref->desc;
@@ -834,17 +1053,25 @@ static bool binder_thread_is_looper(struct binder_thread *thread)
 }
 
 /* Death work goes to the asking looper thread, else to the whole proc. */
-static void binder_queue_death_clocked(struct binder_thread *thread,
+static void binder_queue_death_ilocked(struct binder_thread *thread,
 				       struct binder_work *work)
 {
 	if (binder_thread_is_looper(thread)) {
-		binder_enqueue_thread_work_clocked(thread, work);
+		binder_enqueue_thread_work_ilocked(thread, work);
 		binder_wakeup_thread_clocked(thread);
 	} else {
-		binder_enqueue_work_clocked(thread->proc, work,
+		binder_enqueue_work_ilocked(thread->proc, work,
 					    &thread->proc->todo);
-		binder_wakeup_proc_clocked(thread->proc);
+		binder_wakeup_proc_ilocked(thread->proc);
 	}
+}
+
+static void binder_queue_death_clocked(struct binder_thread *thread,
+				       struct binder_work *work)
+{
+	spin_lock(&thread->proc->inner_lock);
+	binder_queue_death_ilocked(thread, work);
+	spin_unlock(&thread->proc->inner_lock);
 }
 
 /* A death notification, allocated before context->lock is taken */
@@ -898,6 +1125,8 @@ static int binder_request_death_rlocked(struct binder_thread *thread, u32 desc,
 	death = *newp;
 	*newp = NULL;
 	death->cookie = cookie;
+	/* under node->lock: the node's death reads it */
+	spin_lock(&ref->node->lock);
 	ref->death = death;
 	if (!ref->node->proc) {
 		/*
@@ -905,9 +1134,12 @@ static int binder_request_death_rlocked(struct binder_thread *thread, u32 desc,
 		 * it, as upstream, so it is not lost if this thread exits.
 		 */
 		death->work.type = BINDER_WORK_DEAD_BINDER;
-		binder_enqueue_work_clocked(proc, &death->work, &proc->todo);
-		binder_wakeup_proc_clocked(proc);
+		spin_lock(&proc->inner_lock);
+		binder_enqueue_work_ilocked(proc, &death->work, &proc->todo);
+		binder_wakeup_proc_ilocked(proc);
+		spin_unlock(&proc->inner_lock);
 	}
+	spin_unlock(&ref->node->lock);
 	return 0;
 }
 
@@ -948,14 +1180,18 @@ static int binder_clear_death_rlocked(struct binder_thread *thread, u32 desc,
 				  (u64)cookie);
 		return -EINVAL;
 	}
+	spin_lock(&ref->node->lock);
 	ref->death = NULL;
+	spin_lock(&proc->inner_lock);
 	if (list_empty(&death->work.entry)) {
 		death->work.type = BINDER_WORK_CLEAR_DEATH_NOTIFICATION;
-		binder_queue_death_clocked(thread, &death->work);
+		binder_queue_death_ilocked(thread, &death->work);
 	} else {
 		/* BR_DEAD_BINDER is queued or delivered: clear after it */
 		death->work.type = BINDER_WORK_DEAD_BINDER_AND_CLEAR;
 	}
+	spin_unlock(&proc->inner_lock);
+	spin_unlock(&ref->node->lock);
 	return 0;
 }
 
@@ -998,29 +1234,42 @@ static void binder_node_release_clocked(struct binder_node *node)
 {
 	struct binder_proc *proc = node->proc;
 	struct binder_ref *ref;
+	bool free;
 
 	binder_release_work_clocked(proc, &node->async_todo);
-	binder_dequeue_work_clocked(proc, &node->work);
+	spin_lock(&node->lock);
+	spin_lock(&proc->inner_lock);
+	binder_dequeue_work_ilocked(proc, &node->work);
 	rb_erase(&node->rb_node, &proc->nodes);
-	list_add_tail(&node->dead_entry, &proc->context->dead_nodes);
 	node->proc = NULL;
 	node->local_strong_refs = 0;
 	node->local_weak_refs = 0;
+	spin_unlock(&proc->inner_lock);
+	spin_lock(&node->context->dead_nodes_lock);
+	list_add_tail(&node->dead_entry, &node->context->dead_nodes);
+	spin_unlock(&node->context->dead_nodes_lock);
 
+	/* one holder's inner_lock at a time, under node->lock */
 	hlist_for_each_entry(ref, &node->refs, node_entry) {
 		struct binder_ref_death *death = ref->death;
 
-		if (!death || ref->proc->killed ||
-		    !list_empty(&death->work.entry))
+		if (!death)
 			continue;
-		death->work.type = BINDER_WORK_DEAD_BINDER;
-		binder_enqueue_work_clocked(ref->proc, &death->work,
-					    &ref->proc->todo);
-		binder_wakeup_proc_clocked(ref->proc);
+		spin_lock(&ref->proc->inner_lock);
+		if (!ref->proc->killed && list_empty(&death->work.entry)) {
+			death->work.type = BINDER_WORK_DEAD_BINDER;
+			binder_enqueue_work_ilocked(ref->proc, &death->work,
+						    &ref->proc->todo);
+			binder_wakeup_proc_ilocked(ref->proc);
+		}
+		spin_unlock(&ref->proc->inner_lock);
 	}
 	binder_debug(BINDER_DEBUG_DEAD_BINDER, "node %d now dead, refs %s\n",
 		     node->debug_id, hlist_empty(&node->refs) ? "none" : "left");
-	binder_node_check_clocked(node);
+	free = binder_node_check_nilocked(node);
+	spin_unlock(&node->lock);
+	if (free)
+		binder_node_free(node);
 }
 
 /**
@@ -1040,11 +1289,21 @@ void binder_release_nodes_and_refs_clocked(struct binder_proc *proc)
 		context->mgr_node = NULL;
 	spin_unlock(&context->mgr_lock);
 
-	while ((n = rb_first(&proc->nodes))) {
-		struct binder_node *node = rb_entry(n, struct binder_node,
-						    rb_node);
+	/* @proc is killed: no node is added to its tree any more */
+	for (;;) {
+		struct binder_node *node = NULL;
 
+		spin_lock(&proc->inner_lock);
+		n = rb_first(&proc->nodes);
+		if (n) {
+			node = rb_entry(n, struct binder_node, rb_node);
+			binder_node_tmpref(node);
+		}
+		spin_unlock(&proc->inner_lock);
+		if (!node)
+			break;
 		binder_node_release_clocked(node);
+		binder_node_tmpref_put(node);
 	}
 	mutex_lock(&proc->refs_lock);
 	while ((n = rb_first(&proc->refs_by_desc))) {
@@ -1066,19 +1325,21 @@ void binder_release_nodes_and_refs_clocked(struct binder_proc *proc)
  */
 
 /**
- * binder_context_mgr_clocked() - the device's context manager node
+ * binder_context_mgr_get() - the device's context manager node, pinned
  * @context: the device
  *
- * Return: the node, or NULL.  It stays valid while the caller holds
- * context->lock (a node is freed only under it).
+ * Return: the node with a tmpref (taken under mgr_lock, while the node's
+ * manager count keeps it) the caller drops with binder_node_tmpref_put(),
+ * or NULL.
  */
-struct binder_node *binder_context_mgr_clocked(struct binder_context *context)
+struct binder_node *binder_context_mgr_get(struct binder_context *context)
 {
 	struct binder_node *node;
 
-	lockdep_assert_held(&context->lock);
 	spin_lock(&context->mgr_lock);
 	node = context->mgr_node;
+	if (node)
+		binder_node_tmpref(node);
 	spin_unlock(&context->mgr_lock);
 	return node;
 }
@@ -1146,6 +1407,7 @@ int binder_set_context_mgr(struct binder_proc *proc,
 {
 	struct binder_context *context = proc->context;
 	kuid_t euid = current_euid();
+	struct binder_proc *owner;
 	struct binder_spare sp;
 	struct binder_node *node;
 	int ret;
@@ -1179,13 +1441,16 @@ int binder_set_context_mgr(struct binder_proc *proc,
 		ret = -ENOMEM;
 		goto out;
 	}
+	owner = binder_node_lock_inner(node);
 	node->local_weak_refs++;
 	node->local_strong_refs++;
 	node->has_strong_ref = 1;
 	node->has_weak_ref = 1;
+	binder_node_unlock_inner(node, owner);
 	spin_lock(&context->mgr_lock);
 	context->mgr_node = node;
 	spin_unlock(&context->mgr_lock);
+	binder_node_tmpref_put(node);
 out:
 	mutex_unlock(&context->lock);
 out_free:

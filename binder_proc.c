@@ -198,7 +198,10 @@ static void binder_proc_kill(struct binder_proc *proc,
 		mutex_unlock(&context->lock);
 		return;
 	}
+	/* read under either lock by whoever queues work on the proc */
+	spin_lock(&proc->inner_lock);
 	proc->killed = true;
+	spin_unlock(&proc->inner_lock);
 	trace_binder_proc_dead(proc, why);
 
 	binder_proc_release_threads_clocked(proc);
@@ -891,18 +894,17 @@ void binder_wakeup_thread_sync_clocked(struct binder_thread *thread)
  * Work was queued for the whole proc: wake one waiting thread, or every
  * thread that polls and could take it.
  */
-void binder_wakeup_proc_clocked(struct binder_proc *proc)
+void binder_wakeup_proc_ilocked(struct binder_proc *proc)
 {
 	struct binder_thread *thread;
 	struct rb_node *n;
 
-	spin_lock(&proc->inner_lock);
+	lockdep_assert_held(&proc->inner_lock);
 	thread = list_first_entry_or_null(&proc->waiting_threads,
 					  struct binder_thread, waiting_entry);
 	if (thread) {
 		list_del_init(&thread->waiting_entry);
 		wake_up_interruptible(&thread->wait);
-		spin_unlock(&proc->inner_lock);
 		return;
 	}
 	/* other threads' looper bits: inner_lock */
@@ -914,6 +916,12 @@ void binder_wakeup_proc_clocked(struct binder_proc *proc)
 			wake_up_interruptible(&thread->wait);
 	}
 	spin_unlock(&proc->lock);
+}
+
+void binder_wakeup_proc_clocked(struct binder_proc *proc)
+{
+	spin_lock(&proc->inner_lock);
+	binder_wakeup_proc_ilocked(proc);
 	spin_unlock(&proc->inner_lock);
 }
 

@@ -305,7 +305,7 @@ static void binder_buffer_release_clocked(struct binder_proc *proc,
 	size_t i;
 
 	if (buffer->target_node) {
-		binder_dec_node_clocked(buffer->target_node, true, false);
+		binder_dec_node(buffer->target_node, true, false);
 		buffer->target_node = NULL;
 	}
 	for (i = 0; i < count; i++) {
@@ -324,14 +324,15 @@ static void binder_buffer_release_clocked(struct binder_proc *proc,
 		switch (obj.hdr.type) {
 		case BINDER_TYPE_BINDER:
 		case BINDER_TYPE_WEAK_BINDER:
-			node = binder_get_node_clocked(proc, obj.fbo.binder);
+			node = binder_get_node(proc, obj.fbo.binder);
 			if (!node) {
 				pr_err_ratelimited("%d: release: bad node %016llx\n",
 						   proc->pid,
 						   (u64)obj.fbo.binder);
 				break;
 			}
-			binder_dec_node_clocked(node, strong, false);
+			binder_dec_node(node, strong, false);
+			binder_node_tmpref_put(node);
 			break;
 		case BINDER_TYPE_HANDLE:
 		case BINDER_TYPE_WEAK_HANDLE:
@@ -764,12 +765,10 @@ static int binder_translate_binder(struct binder_proc *proc,
 	struct binder_ref_id id;
 	int ret;
 
-	node = binder_get_node_clocked(proc, fp->binder);
-	if (!node) {
-		node = binder_new_node_clocked(proc, fp, sp);
-		if (!node)
-			return -ENOMEM;
-	}
+	/* pinned, found or made */
+	node = binder_new_node_clocked(proc, fp, sp);
+	if (!node)
+		return -ENOMEM;
 	if (fp->cookie != node->cookie) {
 		binder_user_error("%d:%d u%016llx node %d cookie %016llx != %016llx\n",
 				  proc->pid, thread->pid, (u64)fp->binder,
@@ -787,12 +786,9 @@ static int binder_translate_binder(struct binder_proc *proc,
 	fp->binder = 0;
 	fp->handle = id.desc;
 	fp->cookie = 0;
-	return 0;
-
 drop:
-	/* a node made for this object, and now unused, goes again (as upstream) */
-	binder_node_tmpref_clocked(node);
-	binder_node_tmpref_put_clocked(node);
+	/* a node made for this object and left unused goes again (as upstream) */
+	binder_node_tmpref_put(node);
 	return ret;
 }
 
@@ -820,7 +816,7 @@ static int binder_translate_handle(struct binder_proc *proc,
 					BINDER_TYPE_WEAK_BINDER;
 		fp->binder = node->ptr;
 		fp->cookie = node->cookie;
-		binder_inc_node_clocked(node, strong, false, NULL);
+		binder_inc_node(node, strong, false, NULL);
 		trace_binder_transaction_ref_to_node(t, node, &src);
 		goto unpin;
 	}
@@ -833,7 +829,7 @@ static int binder_translate_handle(struct binder_proc *proc,
 	fp->handle = dst.desc;
 	fp->cookie = 0;
 unpin:
-	binder_node_tmpref_put_clocked(node);
+	binder_node_tmpref_put(node);
 	return ret;
 }
 
@@ -1231,7 +1227,7 @@ struct binder_send {
 static void binder_send_unpin_node_clocked(struct binder_send *s)
 {
 	if (s->target_node)
-		binder_node_tmpref_put_clocked(s->target_node);
+		binder_node_tmpref_put(s->target_node);
 	s->target_node = NULL;
 }
 
@@ -1300,14 +1296,13 @@ static int binder_send_call_target_clocked(struct binder_proc *proc,
 			return -1;
 		}
 	} else {
-		node = binder_context_mgr_clocked(context);
+		node = binder_context_mgr_get(context);
 		if (!node) {
 			s->return_error = BR_DEAD_REPLY;
 			s->why = "no context manager";
 			s->param = -EINVAL;
 			return -1;
 		}
-		binder_node_tmpref_clocked(node);
 		/* from any fd of the owning process, as upstream (by pid) */
 		if (node->proc && node->proc->pid == proc->pid) {
 			s->why = "transaction to context manager from process owning it";
@@ -1330,7 +1325,7 @@ static int binder_send_call_target_clocked(struct binder_proc *proc,
 	s->target_proc = binder_proc_get(node->proc);
 	s->target_node = node;
 	/* the buffer's count on its target; the pin stays while unlocked */
-	binder_inc_node_clocked(node, true, false, NULL);
+	binder_inc_node(node, true, false, NULL);
 
 	if (!(tr->flags & TF_ONE_WAY) && thread->transaction_stack) {
 		struct binder_transaction *tmp = thread->transaction_stack;
@@ -1350,7 +1345,7 @@ static int binder_send_call_target_clocked(struct binder_proc *proc,
 	return 0;
 
 unpin:
-	binder_node_tmpref_put_clocked(node);
+	binder_node_tmpref_put(node);
 	return -1;
 }
 
@@ -1678,7 +1673,7 @@ err:
 		binder_buffer_release_clocked(s.target_proc, buffer, done, NULL);
 		binder_alloc_free_buf_later(&s.target_proc->alloc, buffer);
 	} else if (s.target_node) {
-		binder_dec_node_clocked(s.target_node, true, false);
+		binder_dec_node(s.target_node, true, false);
 	}
 	binder_debug(BINDER_DEBUG_FAILED_TRANSACTION,
 		     "%d:%d transaction %s to %d failed, %s, code %u size %lld-%lld\n",

@@ -19,16 +19,19 @@
  *                                     together with binder_procs_lock)
  *   2. context->lock         mutex    transitional: one device's protocol
  *                                     state not yet under a lock below:
- *                                     today its nodes, refs' node links
- *                                     and notifications, deaths,
- *                                     transactions, every work list and
- *                                     transaction stack, looper counts.
+ *                                     today the walks of a proc's nodes
+ *                                     and their refs (its death, its
+ *                                     freeze, debugfs), async_todo,
+ *                                     transactions and transaction
+ *                                     stacks; and every writer of what
+ *                                     the locks below guard still holds
+ *                                     it too (so those walks may rely on
+ *                                     it until stage 5).
  *                                     Each stage takes state out of it;
  *                                     at the end no protocol path takes it
  *   2a. proc->refs_lock      mutex    one proc's handles: its refs trees,
  *                                     handle bitmap and each ref's counts
- *                                     (stage 3a; [target] also each ref's
- *                                     death/freeze pointers).
+ *                                     (stage 3a).
  *                                     One proc's at a time: a handle
  *                                     translated for another proc is
  *                                     looked up, its node pinned, the lock
@@ -37,10 +40,16 @@
  *                                     faults of user copies)
  *   4. alloc->mutex          mutex    one proc's allocator: its area, buffers
  *                                     and page array (binder_alloc.h)
- *   5. node->lock            spinlock [target] a node's list of refs, its
- *                                     counts held by refs (internal), and
- *                                     node->proc (cleared when the owner
- *                                     dies): what other procs change
+ *   5. node->lock            spinlock a node's owner link (node->proc,
+ *                                     cleared when the owner dies), its
+ *                                     list of refs, its counts and
+ *                                     has/pending bits, each of its refs'
+ *                                     death pointer (stage 3b).  Count
+ *                                     changes take the owner's inner_lock
+ *                                     too (binder_node_lock_inner), so
+ *                                     the owner reads them under its own;
+ *                                     the owner's death takes each
+ *                                     holder's inner_lock in turn under it
  *   6. proc->inner_lock      spinlock what one proc's own paths and its
  *                                     senders touch.  Today (stage 2): every
  *                                     work list of the proc (its todo, its
@@ -71,6 +80,7 @@
  *                                     state (struct binder_proc below)
  *   7. binder_alloc_lru lock spinlock the list of idle pages (inside 4; never
  *                                     together with proc->lock)
+ *   8. context->dead_nodes_lock spinlock the device's dead nodes (inside 5)
  *   8. t->lock               spinlock [target] a transaction's @from and
  *                                     @to_thread links, which the release
  *                                     of a thread of either proc clears
@@ -96,7 +106,7 @@
  *   _rlocked   proc->refs_lock
  *   _nlocked   node->lock                   [target]
  *   _ilocked   proc->inner_lock
- *   _nilocked  node->lock, then the owner's proc->inner_lock   [target]
+ *   _nilocked  node->lock, then the owner's proc->inner_lock
  *   _plocked   proc->lock
  *   _alocked   alloc->mutex
  * A function without a suffix takes what it needs itself.
@@ -107,7 +117,8 @@
  * 3. refs under refs_lock (3a, done: nested in context->lock, a handle
  * translated for another proc pins its node and drops the first proc's
  * refs_lock before taking the second's), nodes under node->lock and
- * inner_lock, node tmp_refs a refcount (3b); 4. transaction stacks under inner_lock and t->lock;
+ * inner_lock with tmp_refs an atomic pin (3b, done: still nested in
+ * context->lock); 4. transaction stacks under inner_lock and t->lock;
  * 5. context->lock gone from the protocol paths.
  *
  * What is never done under context->lock (it would let one process stall
@@ -143,7 +154,12 @@
  *           the deferred teardown is done), one per thread, one per pin
  *   thread  refcount (binder_thread_get/put): one for proc->threads, one
  *           per pin; freed after an RCU grace period (epoll)
- *   node    tmp_refs under context->lock, plus its counts
+ *   node    tmp_refs (binder_node_tmpref/_put): an atomic pin taken where
+ *           the node was found (under node->lock, under its owner's
+ *           inner_lock from the owner's tree, under mgr_lock for the
+ *           manager, under a proc's refs_lock from a ref), plus its
+ *           counts; freed by whoever drops the last with both locks held,
+ *           after unlocking
  * Dead or released state is checked under context->lock at every point
  * that queues work or a transaction: proc->killed, thread->released (no
  * work is ever queued on a released thread).
@@ -270,14 +286,18 @@ struct binder_node;
  * @txn_lock:   guards @transactions (the list, not the transactions)
  * @transactions: every live transaction of the device       (@txn_lock)
  * @name:       the device name, for messages
+ * @dead_nodes_lock: guards @dead_nodes (LOCK ORDER 8)
  * @dead_nodes: nodes whose owner is gone but that refs still hold, for
- *              debugfs "state" (upstream's "dead nodes:")         (@lock)
+ *              debugfs "state" (upstream's "dead nodes:"); changed with
+ *              @lock held too, which debugfs reads it under
+ *                                                      (@dead_nodes_lock)
  * @entry:      in binder_contexts                    (binder_contexts_lock)
  */
 struct binder_context {
 	struct mutex lock;	/* see the kernel-doc above */
 	spinlock_t mgr_lock;	/* see the kernel-doc above */
 	spinlock_t txn_lock;	/* see the kernel-doc above */
+	spinlock_t dead_nodes_lock;	/* see the kernel-doc above */
 	struct list_head transactions;
 	struct list_head dead_nodes;
 	struct list_head entry;
@@ -367,15 +387,24 @@ struct binder_error {
 /**
  * struct binder_node - an object a proc offers to others
  * @debug_id:   unique id for debugfs and messages
+ * @lock:       see below (LOCK ORDER 5)
+ * @context:    the device's context (set at creation)
  * @work:       BINDER_WORK_NODE: tells the owner about count changes
+ *              (its list entry: the owner's inner_lock)
  * @rb_node:    in proc->nodes, keyed by @ptr, while the owner lives
+ *              (the owner's inner_lock)
  * @dead_entry: in context->dead_nodes once the owner is dead
+ *              (context->dead_nodes_lock)
  * @proc:       owner; NULL once the owner is dead
  * @refs:       every struct binder_ref to this node
  * @internal_strong_refs: refs with a strong count
  * @local_strong_refs / @local_weak_refs: counts held by the kernel
  *              (buffers in flight, the context manager, pending BR_*s)
- * @tmp_refs:   short-lived pins of code that dropped context->lock
+ * @tmp_refs:   pins of code that uses the node after dropping the lock it
+ *              found it under (binder_node_tmpref/_put); taken under
+ *              @lock, under the owner's inner_lock while the node is in its
+ *              tree, or by a holder of another count; dropped with both
+ *              locks held (binder_node_tmpref_put)
  * @ptr, @cookie: the owner's names for the object
  * @has_strong_ref, @has_weak_ref: the owner was told BR_ACQUIRE/BR_INCREFS
  *              and not yet BR_RELEASE/BR_DECREFS
@@ -383,13 +412,20 @@ struct binder_error {
  * @has_async_transaction: a oneway call is being delivered or handled;
  *              further ones wait on @async_todo
  * @accept_fds, @txn_security_ctx, @min_priority, @sched_policy: from the
- *              flat_binder_object flags that created the node
+ *              flat_binder_object flags that created the node (read-only)
  * @async_todo: queued oneway transactions
  *
- * Everything is guarded by context->lock.
+ * @proc, @refs, the counts and the has/pending bits change only with @lock
+ * held and, while the node has an owner, the owner's inner_lock too
+ * (binder_node_lock_inner, the _nilocked functions), so either lock reads
+ * them: the owner's read loop under its inner_lock, a ref's paths under
+ * @lock.  @has_async_transaction and @async_todo are still changed under
+ * context->lock (stage 4).
  */
 struct binder_node {
 	int debug_id;
+	spinlock_t lock;		/* see the kernel-doc above */
+	struct binder_context *context;
 	struct binder_work work;
 	struct rb_node rb_node;
 	struct list_head dead_entry;
@@ -398,7 +434,7 @@ struct binder_node {
 	int internal_strong_refs;
 	int local_weak_refs;
 	int local_strong_refs;
-	int tmp_refs;
+	atomic_t tmp_refs;
 	binder_uintptr_t ptr;
 	binder_uintptr_t cookie;
 	unsigned int has_strong_ref:1;
@@ -668,7 +704,8 @@ struct binder_thread {
  *
  * Guarded by context->lock (the lists and counts @inner_lock names: by it)
  * @killed:       nodes, refs, work and buffers are gone (owner dead or
- *                released); nothing new may be queued
+ *                released); nothing new may be queued.  Set with
+ *                @inner_lock held too: readable under either
  * @nodes:        the proc's nodes by ptr
  * @todo:         work for any thread of the proc
  * @waiting_threads: threads waiting for proc work
@@ -778,6 +815,7 @@ void binder_thread_todo_drained_clocked(struct binder_thread *thread);
 int binder_thread_wait_for_work(struct binder_thread *thread,
 				bool do_proc_work);
 void binder_thread_ioctl_done(struct binder_thread *thread);
+void binder_wakeup_proc_ilocked(struct binder_proc *proc);
 void binder_wakeup_proc_clocked(struct binder_proc *proc);
 void binder_wakeup_thread_clocked(struct binder_thread *thread);
 void binder_wakeup_thread_sync_clocked(struct binder_thread *thread);
@@ -813,19 +851,24 @@ void binder_enqueue_deferred_thread_work_clocked(struct binder_thread *thread,
 						 struct binder_work *work);
 void binder_dequeue_work_clocked(struct binder_proc *proc,
 				 struct binder_work *work);
-struct binder_node *binder_get_node_clocked(struct binder_proc *proc,
-					    binder_uintptr_t ptr);
+void binder_enqueue_work_ilocked(struct binder_proc *proc,
+				 struct binder_work *work,
+				 struct list_head *target);
+struct binder_proc *binder_node_lock_inner(struct binder_node *node);
+void binder_node_unlock_inner(struct binder_node *node,
+			      struct binder_proc *proc);
+struct binder_node *binder_get_node(struct binder_proc *proc,
+				    binder_uintptr_t ptr);
 struct binder_node *binder_new_node_clocked(struct binder_proc *proc,
 					    const struct flat_binder_object *fp,
 					    struct binder_spare *sp);
-void binder_inc_node_clocked(struct binder_node *node, bool strong,
-			     bool internal, struct list_head *target_list);
-void binder_dec_node_clocked(struct binder_node *node, bool strong,
-			     bool internal);
-int binder_node_work_cmds_clocked(struct binder_node *node, u32 cmds[4]);
-void binder_node_work_told_clocked(struct binder_node *node);
-void binder_node_tmpref_clocked(struct binder_node *node);
-void binder_node_tmpref_put_clocked(struct binder_node *node);
+void binder_inc_node(struct binder_node *node, bool strong, bool internal,
+		     struct list_head *target_list);
+void binder_dec_node(struct binder_node *node, bool strong, bool internal);
+int binder_node_work_read(struct binder_node *node, u32 cmds[4],
+			  struct binder_ptr_cookie *pc);
+void binder_node_tmpref(struct binder_node *node);
+void binder_node_tmpref_put(struct binder_node *node);
 struct binder_ref *binder_get_ref_rlocked(struct binder_proc *proc, u32 desc,
 					  bool need_strong);
 struct binder_node *binder_get_node_for_handle_clocked(struct binder_proc *proc,
@@ -849,11 +892,11 @@ int binder_clear_death_clocked(struct binder_thread *thread, u32 desc,
 int binder_dead_binder_done_clocked(struct binder_thread *thread,
 				    binder_uintptr_t cookie);
 void binder_release_nodes_and_refs_clocked(struct binder_proc *proc);
-int binder_node_work_done_clocked(struct binder_proc *proc, u32 cmd,
-				  binder_uintptr_t ptr, binder_uintptr_t cookie);
+int binder_node_work_done(struct binder_proc *proc, u32 cmd,
+			  binder_uintptr_t ptr, binder_uintptr_t cookie);
 int binder_set_context_mgr(struct binder_proc *proc,
 			   const struct flat_binder_object *fp);
-struct binder_node *binder_context_mgr_clocked(struct binder_context *context);
+struct binder_node *binder_context_mgr_get(struct binder_context *context);
 bool binder_node_is_context_mgr(struct binder_context *context,
 				const struct binder_node *node);
 bool binder_is_context_mgr(struct binder_context *context,

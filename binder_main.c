@@ -862,8 +862,8 @@ static int binder_ioctl_node_info_for_ref(struct binder_proc *proc,
 	} else {
 		struct binder_node *node;
 
-		node = binder_get_node_for_handle_clocked(proc, info.handle,
-							  true, NULL);
+		node = binder_handle_node_clocked(proc, info.handle, true,
+						  NULL);
 		if (!node) {
 			ret = -EINVAL;
 		} else {

@@ -1011,8 +1011,8 @@ int binder_update_ref_for_handle_clocked(struct binder_proc *proc, u32 desc,
 }
 
 /**
- * binder_get_node_for_handle_clocked() - the node behind one of @proc's
- *                                        handles, pinned
+ * binder_handle_node_clocked() - the node behind one of @proc's handles,
+ *                                pinned
  * @proc:        the proc whose handle it is
  * @desc:        the handle
  * @need_strong: the handle must hold a strong count
@@ -1021,10 +1021,9 @@ int binder_update_ref_for_handle_clocked(struct binder_proc *proc, u32 desc,
  * Return: the node with a tmpref the caller drops with
  * binder_node_tmpref_put(), or NULL (no such handle).
  */
-struct binder_node *binder_get_node_for_handle_clocked(struct binder_proc *proc,
-							u32 desc,
-							bool need_strong,
-							struct binder_ref_id *id)
+struct binder_node *binder_handle_node_clocked(struct binder_proc *proc,
+					       u32 desc, bool need_strong,
+					       struct binder_ref_id *id)
 {
 	struct binder_node *node = NULL;
 	struct binder_ref *ref;

@@ -804,8 +804,7 @@ static int binder_translate_handle(struct binder_proc *proc,
 	struct binder_node *node;
 	int ret = 0;
 
-	node = binder_get_node_for_handle_clocked(proc, fp->handle, strong,
-						  &src);
+	node = binder_handle_node_clocked(proc, fp->handle, strong, &src);
 	if (!node) {
 		binder_user_error("%d:%d got transaction with invalid handle, %u\n",
 				  proc->pid, thread->pid, fp->handle);
@@ -1288,8 +1287,8 @@ static int binder_send_call_target_clocked(struct binder_proc *proc,
 
 	/* the node is pinned where it is found; the pin is kept on success */
 	if (tr->target.handle) {
-		node = binder_get_node_for_handle_clocked(proc, tr->target.handle,
-							  true, NULL);
+		node = binder_handle_node_clocked(proc, tr->target.handle,
+						  true, NULL);
 		if (!node) {
 			s->why = "transaction to invalid handle";
 			s->param = -EINVAL;

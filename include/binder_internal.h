@@ -871,10 +871,9 @@ void binder_node_tmpref(struct binder_node *node);
 void binder_node_tmpref_put(struct binder_node *node);
 struct binder_ref *binder_get_ref_rlocked(struct binder_proc *proc, u32 desc,
 					  bool need_strong);
-struct binder_node *binder_get_node_for_handle_clocked(struct binder_proc *proc,
-							u32 desc,
-							bool need_strong,
-							struct binder_ref_id *id);
+struct binder_node *binder_handle_node_clocked(struct binder_proc *proc,
+					       u32 desc, bool need_strong,
+					       struct binder_ref_id *id);
 int binder_inc_ref_for_node_clocked(struct binder_proc *proc,
 				    struct binder_node *node, bool strong,
 				    struct list_head *target_list,

@@ -31,18 +31,29 @@
 #include "binder_internal.h"
 
 /**
- * binder_outstanding_inc_clocked() - @t was queued for its target proc
- * @t: a transaction with to_proc set
+ * binder_outstanding_inc_ilocked() - @t was queued for its target proc
+ * @t: a transaction with to_proc set (its inner_lock held)
  */
-void binder_outstanding_inc_clocked(struct binder_transaction *t)
+void binder_outstanding_inc_ilocked(struct binder_transaction *t)
 {
+	lockdep_assert_held(&t->to_proc->inner_lock);
 	t->outstanding = 1;
 	t->to_proc->outstanding_txns++;
+}
+
+void binder_outstanding_inc_clocked(struct binder_transaction *t)
+{
+	spin_lock(&t->to_proc->inner_lock);
+	binder_outstanding_inc_ilocked(t);
+	spin_unlock(&t->to_proc->inner_lock);
 }
 
 /**
  * binder_outstanding_dec_clocked() - its target proc is done with @t
  * @t: a transaction, counted or not
+ *
+ * Takes the target's inner_lock (the count and t->outstanding are under
+ * it, and under context->lock as well until stage 5).
  */
 void binder_outstanding_dec_clocked(struct binder_transaction *t)
 {
@@ -50,9 +61,11 @@ void binder_outstanding_dec_clocked(struct binder_transaction *t)
 
 	if (!t->outstanding)
 		return;
+	spin_lock(&proc->inner_lock);
 	t->outstanding = 0;
 	if (!--proc->outstanding_txns && proc->frozen)
 		wake_up_interruptible_all(&proc->freeze_wait);
+	spin_unlock(&proc->inner_lock);
 }
 
 /* Transactions to @proc outstanding, or one of its threads in a call */
@@ -331,9 +344,12 @@ static long binder_freeze_proc(struct binder_proc *proc,
 	long ret = 0;
 
 	mutex_lock(&context->lock);
+	/* what a sender checks under the inner_lock where it queues */
+	spin_lock(&proc->inner_lock);
 	proc->sync_recv = false;
 	proc->async_recv = false;
 	proc->frozen = info->enable;
+	spin_unlock(&proc->inner_lock);
 	if (!info->enable && BINDER_UAPI_FREEZE_NOTIFICATION)
 		binder_freeze_notify_clocked(proc, false);
 	mutex_unlock(&context->lock);
@@ -348,10 +364,13 @@ static long binder_freeze_proc(struct binder_proc *proc,
 	mutex_lock(&context->lock);
 	if (ret >= 0 && binder_txns_pending_clocked(proc))
 		ret = -EAGAIN;
-	if (ret < 0)
+	if (ret < 0) {
+		spin_lock(&proc->inner_lock);
 		proc->frozen = false;
-	else if (BINDER_UAPI_FREEZE_NOTIFICATION)
+		spin_unlock(&proc->inner_lock);
+	} else if (BINDER_UAPI_FREEZE_NOTIFICATION) {
 		binder_freeze_notify_clocked(proc, true);
+	}
 	mutex_unlock(&context->lock);
 	return ret;
 }

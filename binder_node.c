@@ -53,8 +53,8 @@ void binder_enqueue_work_clocked(struct binder_proc *proc,
 }
 
 /* Work for @thread that wakes it: its next read returns it. */
-static void binder_enqueue_thread_work_ilocked(struct binder_thread *thread,
-					       struct binder_work *work)
+void binder_enqueue_thread_work_ilocked(struct binder_thread *thread,
+					struct binder_work *work)
 {
 	lockdep_assert_held(&thread->proc->inner_lock);
 	/* a released thread's todo is never read again: callers check */

@@ -680,8 +680,9 @@ void binder_thread_release_clocked(struct binder_thread *thread)
 
 	if (thread->released)
 		return;
-	WRITE_ONCE(thread->released, true);
+	/* under inner_lock: where work is queued on the thread, it is checked */
 	spin_lock(&thread->proc->inner_lock);
+	WRITE_ONCE(thread->released, true);
 	list_del_init(&thread->waiting_entry);
 	spin_unlock(&thread->proc->inner_lock);
 	/* a holder's thread asleep in read or poll learns it at once */

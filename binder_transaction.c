@@ -410,7 +410,12 @@ static void binder_free_buf_clocked(struct binder_proc *proc,
 		t->buffer = NULL;
 		buffer->owner = NULL;
 	}
-	/* a dying proc drops its queues: nothing moves up any more */
+	/*
+	 * A dying proc drops its queues: nothing moves up any more.  The
+	 * node's async queue and flag are its owner's (inner_lock), the
+	 * owner link the node's (either lock reads it).
+	 */
+	spin_lock(&proc->inner_lock);
 	if (buffer->async && node && node->proc == proc && !proc->killed) {
 		struct binder_work *w;
 
@@ -419,11 +424,12 @@ static void binder_free_buf_clocked(struct binder_proc *proc,
 		if (!w) {
 			node->has_async_transaction = 0;
 		} else {
-			binder_dequeue_work_clocked(proc, w);
-			binder_enqueue_work_clocked(proc, w, &proc->todo);
-			binder_wakeup_proc_clocked(proc);
+			list_del_init(&w->entry);
+			binder_enqueue_work_ilocked(proc, w, &proc->todo);
+			binder_wakeup_proc_ilocked(proc);
 		}
 	}
+	spin_unlock(&proc->inner_lock);
 	binder_buffer_release_clocked(proc, buffer,
 				      binder_buffer_object_count(buffer), close);
 	/* the area's mutex is not taken under the device lock */
@@ -626,16 +632,15 @@ void binder_release_work_clocked(struct binder_proc *proc,
 
 /* ---- delivery to the target ---- */
 
-static struct binder_thread *binder_select_thread_clocked(struct binder_proc *proc)
+static struct binder_thread *binder_select_thread_ilocked(struct binder_proc *proc)
 {
 	struct binder_thread *thread;
 
-	spin_lock(&proc->inner_lock);
+	lockdep_assert_held(&proc->inner_lock);
 	thread = list_first_entry_or_null(&proc->waiting_threads,
 					  struct binder_thread, waiting_entry);
 	if (thread)
 		list_del_init(&thread->waiting_entry);
-	spin_unlock(&proc->inner_lock);
 	return thread;
 }
 
@@ -659,26 +664,38 @@ static bool binder_txn_supersedes(struct binder_transaction *t,
 	       a->ptr == b->ptr && a->cookie == b->cookie;
 }
 
-/* Drop the oneway call @t supersedes from @node's queue, if there is one. */
-static void binder_drop_superseded_clocked(struct binder_transaction *t,
-					   struct binder_node *node)
+/*
+ * The oneway call @t supersedes on @node's queue, taken off it, or NULL.
+ * Under the owner's inner_lock; binder_drop_superseded() frees it.
+ */
+static struct binder_transaction *
+binder_take_superseded_ilocked(struct binder_transaction *t,
+			       struct binder_node *node)
 {
 	struct binder_transaction *queued;
-	struct binder_buffer *buffer;
 	struct binder_work *w;
 
+	lockdep_assert_held(&node->proc->inner_lock);
 	list_for_each_entry(w, &node->async_todo, entry) {
 		if (w->type != BINDER_WORK_TRANSACTION)
 			continue;
 		queued = container_of(w, struct binder_transaction, work);
-		if (binder_txn_supersedes(t, queued))
-			goto found;
+		if (binder_txn_supersedes(t, queued)) {
+			list_del_init(&w->entry);
+			return queued;
+		}
 	}
-	return;
-found:
+	return NULL;
+}
+
+/* Free the superseded call @queued, once the inner_lock is dropped. */
+static void binder_drop_superseded_clocked(struct binder_transaction *t,
+					   struct binder_transaction *queued)
+{
+	struct binder_buffer *buffer;
+
 	binder_debug(BINDER_DEBUG_TRANSACTION, "txn %d supersedes %d\n",
 		     t->debug_id, queued->debug_id);
-	binder_dequeue_work_clocked(node->proc, w);
 	buffer = queued->buffer;
 	queued->buffer = NULL;
 	buffer->owner = NULL;
@@ -705,16 +722,26 @@ static u32 binder_proc_transaction_clocked(struct binder_transaction *t,
 					   struct binder_thread *thread)
 {
 	struct binder_node *node = t->buffer->target_node;
+	struct binder_transaction *superseded = NULL;
 	bool oneway = t->flags & TF_ONE_WAY;
 	bool pending_async = false;
+	u32 ret = 0;
 
+	/*
+	 * The queue point: the target's frozen, killed and released states
+	 * are checked under its inner_lock, which they change under, and
+	 * the call is queued under it (LOCK ORDER 6).
+	 */
+	spin_lock(&proc->inner_lock);
 	if (proc->frozen) {
 		proc->sync_recv |= !oneway;
 		proc->async_recv |= oneway;
 	}
 	if ((proc->frozen && !oneway) || proc->killed ||
-	    !binder_proc_usable(proc) || (thread && thread->released))
-		return proc->frozen ? BR_FROZEN_REPLY : BR_DEAD_REPLY;
+	    !binder_proc_usable(proc) || (thread && thread->released)) {
+		ret = proc->frozen ? BR_FROZEN_REPLY : BR_DEAD_REPLY;
+		goto out;
+	}
 
 	if (oneway) {
 		if (node->has_async_transaction)
@@ -724,18 +751,18 @@ static u32 binder_proc_transaction_clocked(struct binder_transaction *t,
 	}
 
 	if (!thread && !pending_async)
-		thread = binder_select_thread_clocked(proc);
+		thread = binder_select_thread_ilocked(proc);
 
 	/* counted first: dropping a superseded call never reaches zero */
-	binder_outstanding_inc_clocked(t);
+	binder_outstanding_inc_ilocked(t);
 	if (thread) {
-		binder_enqueue_thread_work_clocked(thread, &t->work);
+		binder_enqueue_thread_work_ilocked(thread, &t->work);
 	} else if (!pending_async) {
-		binder_enqueue_work_clocked(proc, &t->work, &proc->todo);
+		binder_enqueue_work_ilocked(proc, &t->work, &proc->todo);
 	} else {
 		if ((t->flags & TF_UPDATE_TXN) && proc->frozen)
-			binder_drop_superseded_clocked(t, node);
-		binder_enqueue_work_clocked(proc, &t->work, &node->async_todo);
+			superseded = binder_take_superseded_ilocked(t, node);
+		binder_enqueue_work_ilocked(proc, &t->work, &node->async_todo);
 	}
 
 	if (!pending_async) {
@@ -744,11 +771,15 @@ static u32 binder_proc_transaction_clocked(struct binder_transaction *t,
 		else if (thread)
 			binder_wakeup_thread_clocked(thread);
 		else
-			binder_wakeup_proc_clocked(proc);
+			binder_wakeup_proc_ilocked(proc);
 	}
 	if (oneway && proc->frozen && BINDER_UAPI_FREEZE_NOTIFICATION)
-		return BR_TRANSACTION_PENDING_FROZEN;
-	return 0;
+		ret = BR_TRANSACTION_PENDING_FROZEN;
+out:
+	spin_unlock(&proc->inner_lock);
+	if (superseded)
+		binder_drop_superseded_clocked(t, superseded);
+	return ret;
 }
 
 /* ---- sending ---- */

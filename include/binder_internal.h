@@ -160,9 +160,12 @@
  *           manager, under a proc's refs_lock from a ref), plus its
  *           counts; freed by whoever drops the last with both locks held,
  *           after unlocking
- * Dead or released state is checked under context->lock at every point
- * that queues work or a transaction: proc->killed, thread->released (no
- * work is ever queued on a released thread).
+ * Dead or released state is checked under the lock that queues the work,
+ * at every point that queues work or a transaction: proc->killed,
+ * thread->released (no work is ever queued on a released thread); both
+ * are set under the proc's inner_lock (and context->lock), and the
+ * transaction queue point checks them, and the target's frozen state,
+ * under the target's inner_lock.
  *
  * The vma lifetime (mmap -> vm_ops->close) and the proc lifetime (open ->
  * flush -> release -> deferred teardown) are tracked separately and
@@ -419,8 +422,8 @@ struct binder_error {
  * held and, while the node has an owner, the owner's inner_lock too
  * (binder_node_lock_inner, the _nilocked functions), so either lock reads
  * them: the owner's read loop under its inner_lock, a ref's paths under
- * @lock.  @has_async_transaction and @async_todo are still changed under
- * context->lock (stage 4).
+ * @lock.  @has_async_transaction and @async_todo are the owner's: its
+ * inner_lock (with context->lock still held as well).
  */
 struct binder_node {
 	int debug_id;
@@ -617,8 +620,9 @@ struct binder_txn_fd_fixup {
  *                thread is sending; used by the thread only (a thread
  *                sends one at a time)
  * @released:     left the proc (BINDER_THREAD_EXIT or its proc died); set
- *                once under context->lock, read without it by the
- *                thread's own ioctls (READ_ONCE)
+ *                once under context->lock and the proc's inner_lock (the
+ *                queue point checks it under the latter), read without
+ *                either by the thread's own ioctls (READ_ONCE)
  * @refs:         one for its place in proc->threads, one per pin of code
  *                that keeps the pointer after dropping context->lock
  *                (binder_thread_get/put); the thread holds a ref on @proc
@@ -718,6 +722,9 @@ struct binder_thread {
  * @sync_recv, @async_recv: a call of that kind came while frozen
  * @outstanding_txns: transactions queued or delivered to the proc and not
  *                done with; a freeze waits for none
+ *                (these four: changed with @inner_lock held as well, so
+ *                the queue point, binder_proc_transaction_clocked(), reads
+ *                them under it)
  * @max_threads:  BINDER_SET_MAX_THREADS value                (@inner_lock)
  * @requested_threads, @requested_threads_started: BR_SPAWN_LOOPER
  *                accounting                                   (@inner_lock)
@@ -845,6 +852,8 @@ void binder_spare_drain(struct binder_spare *sp);
 void binder_enqueue_work_clocked(struct binder_proc *proc,
 				 struct binder_work *work,
 				 struct list_head *target);
+void binder_enqueue_thread_work_ilocked(struct binder_thread *thread,
+					struct binder_work *work);
 void binder_enqueue_thread_work_clocked(struct binder_thread *thread,
 					struct binder_work *work);
 void binder_enqueue_deferred_thread_work_clocked(struct binder_thread *thread,
@@ -952,6 +961,7 @@ void binder_undeliver(struct binder_thread *thread,
 		      const struct binder_undelivery *undo, const int *fds);
 
 /* binder_freeze.c: BINDER_FREEZE, frozen info, freeze notifications */
+void binder_outstanding_inc_ilocked(struct binder_transaction *t);
 void binder_outstanding_inc_clocked(struct binder_transaction *t);
 void binder_outstanding_dec_clocked(struct binder_transaction *t);
 int binder_ioctl_freeze(void __user *ubuf);

@@ -113,40 +113,81 @@ void binder_ref_freeze_free(struct binder_ref_freeze *freeze)
 		binder_free_ref_freeze_clocked(freeze);
 }
 
+static void binder_queue_freeze_ilocked(struct binder_proc *proc,
+					struct binder_ref_freeze *freeze)
+{
+	binder_enqueue_work_ilocked(proc, &freeze->work, &proc->todo);
+	binder_wakeup_proc_ilocked(proc);
+}
+
 static void binder_queue_freeze_clocked(struct binder_proc *proc,
 					struct binder_ref_freeze *freeze)
 {
-	binder_enqueue_work_clocked(proc, &freeze->work, &proc->todo);
-	binder_wakeup_proc_clocked(proc);
+	spin_lock(&proc->inner_lock);
+	binder_queue_freeze_ilocked(proc, freeze);
+	spin_unlock(&proc->inner_lock);
 }
 
-/* Every ref to @proc's nodes that asked learns its new state. */
-static void binder_freeze_notify_clocked(struct binder_proc *proc,
-					 bool frozen)
+/*
+ * Every ref to @node that asked learns its owner's new state.  A ref's
+ * freeze pointer is read under node->lock (it is set and cleared under
+ * it); the notification is its holder's, changed under the holder's
+ * inner_lock, taken one holder at a time.
+ */
+static void binder_freeze_notify_node(struct binder_node *node, bool frozen)
 {
-	struct rb_node *n;
+	struct binder_ref *ref;
 
-	for (n = rb_first(&proc->nodes); n; n = rb_next(n)) {
-		struct binder_node *node = rb_entry(n, struct binder_node,
-						    rb_node);
-		struct binder_ref *ref;
+	spin_lock(&node->lock);
+	hlist_for_each_entry(ref, &node->refs, node_entry) {
+		struct binder_ref_freeze *freeze = ref->freeze;
+		struct binder_proc *holder = ref->proc;
 
-		hlist_for_each_entry(ref, &node->refs, node_entry) {
-			struct binder_ref_freeze *freeze = ref->freeze;
-
-			if (!freeze || ref->proc->killed)
-				continue;
-			if (list_empty(&freeze->work.entry)) {
-				freeze->is_frozen = frozen;
-				binder_queue_freeze_clocked(ref->proc, freeze);
-				continue;
-			}
+		if (!freeze)
+			continue;
+		spin_lock(&holder->inner_lock);
+		if (holder->killed) {
+			/* nothing is queued on a dead proc */
+		} else if (list_empty(&freeze->work.entry)) {
+			freeze->is_frozen = frozen;
+			binder_queue_freeze_ilocked(holder, freeze);
+		} else {
 			/* queued: it says the new state; delivered: again */
 			if (freeze->sent && freeze->is_frozen != frozen)
 				freeze->resend = true;
 			freeze->is_frozen = frozen;
 		}
+		spin_unlock(&holder->inner_lock);
 	}
+	spin_unlock(&node->lock);
+}
+
+/*
+ * Every ref to @proc's nodes that asked learns its new state.  The walk
+ * keeps the node it is at pinned while @proc's inner_lock is dropped (a
+ * pinned node stays in the tree: it counts as weakly held), so the next
+ * one is found from it; the previous pin is dropped unlocked.
+ */
+static void binder_freeze_notify_clocked(struct binder_proc *proc,
+					 bool frozen)
+{
+	struct binder_node *node, *prev = NULL;
+	struct rb_node *n;
+
+	spin_lock(&proc->inner_lock);
+	for (n = rb_first(&proc->nodes); n; n = rb_next(n)) {
+		node = rb_entry(n, struct binder_node, rb_node);
+		binder_node_tmpref(node);
+		spin_unlock(&proc->inner_lock);
+		if (prev)
+			binder_node_tmpref_put(prev);
+		binder_freeze_notify_node(node, frozen);
+		prev = node;
+		spin_lock(&proc->inner_lock);
+	}
+	spin_unlock(&proc->inner_lock);
+	if (prev)
+		binder_node_tmpref_put(prev);
 }
 
 /**
@@ -181,11 +222,14 @@ static int binder_request_freeze_rlocked(struct binder_proc *proc, u32 desc,
 	freeze = *newp;
 	*newp = NULL;
 	freeze->cookie = cookie;
+	/* under node->lock: the owner's freeze walks its refs under it */
+	spin_lock(&ref->node->lock);
 	ref->freeze = freeze;
 	if (ref->node->proc) {
-		freeze->is_frozen = ref->node->proc->frozen;
+		freeze->is_frozen = READ_ONCE(ref->node->proc->frozen);
 		binder_queue_freeze_clocked(proc, freeze);
 	}
+	spin_unlock(&ref->node->lock);
 	return 0;
 }
 
@@ -236,12 +280,16 @@ static int binder_clear_freeze_rlocked(struct binder_proc *proc, u32 desc,
 				  proc->pid, (u64)cookie, (u64)freeze->cookie);
 		return -EINVAL;
 	}
+	spin_lock(&ref->node->lock);
 	ref->freeze = NULL;
+	spin_lock(&proc->inner_lock);
 	freeze->work.type = BINDER_WORK_CLEAR_FREEZE_NOTIFICATION;
 	if (list_empty(&freeze->work.entry))
-		binder_queue_freeze_clocked(proc, freeze);
+		binder_queue_freeze_ilocked(proc, freeze);
 	else if (freeze->sent)
 		freeze->resend = true;
+	spin_unlock(&proc->inner_lock);
+	spin_unlock(&ref->node->lock);
 	return 0;
 }
 

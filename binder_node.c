@@ -104,8 +104,8 @@ void binder_enqueue_deferred_thread_work_clocked(struct binder_thread *thread,
  * Take @work off the list of @proc it is on, if any.  A node's work of a
  * node whose owner died (@proc NULL) is on no list any more.
  */
-static void binder_dequeue_work_ilocked(struct binder_proc *proc,
-					struct binder_work *work)
+void binder_dequeue_work_ilocked(struct binder_proc *proc,
+				 struct binder_work *work)
 {
 	if (!proc) {
 		WARN_ON_ONCE(!list_empty(&work->entry));
@@ -285,7 +285,7 @@ struct binder_node *binder_get_node(struct binder_proc *proc,
 	spin_lock(&proc->inner_lock);
 	node = binder_get_node_ilocked(proc, ptr);
 	if (node)
-		atomic_inc(&node->tmp_refs);
+		binder_node_tmpref(node);
 	spin_unlock(&proc->inner_lock);
 	return node;
 }
@@ -319,7 +319,7 @@ struct binder_node *binder_new_node_clocked(struct binder_proc *proc,
 		} else if (ptr > node->ptr) {
 			p = &parent->rb_right;
 		} else {
-			atomic_inc(&node->tmp_refs);
+			binder_node_tmpref(node);
 			spin_unlock(&proc->inner_lock);
 			binder_spare_give_back(sp, new);
 			return node;
@@ -566,13 +566,16 @@ int binder_node_work_read(struct binder_node *node, u32 cmds[4],
 	return n;
 }
 
-void binder_inc_node(struct binder_node *node, bool strong, bool internal,
-		     struct list_head *target_list)
+/* Return: see binder_inc_node_nilocked() */
+int binder_inc_node(struct binder_node *node, bool strong, bool internal,
+		    struct list_head *target_list)
 {
 	struct binder_proc *proc = binder_node_lock_inner(node);
+	int ret;
 
-	binder_inc_node_nilocked(node, strong, internal, target_list);
+	ret = binder_inc_node_nilocked(node, strong, internal, target_list);
 	binder_node_unlock_inner(node, proc);
+	return ret;
 }
 
 static void binder_dec_node_nilocked(struct binder_node *node, bool strong,
@@ -892,18 +895,6 @@ static void binder_delete_ref_rlocked(struct binder_ref *ref)
 	binder_stats_deleted(BINDER_STAT_REF);
 }
 
-/* The first count of its kind a ref takes counts the node (internal). */
-static int binder_inc_ref_node(struct binder_ref *ref, bool strong,
-			       struct list_head *target_list)
-{
-	struct binder_proc *owner = binder_node_lock_inner(ref->node);
-	int ret;
-
-	ret = binder_inc_node_nilocked(ref->node, strong, true, target_list);
-	binder_node_unlock_inner(ref->node, owner);
-	return ret;
-}
-
 static int binder_inc_ref_rlocked(struct binder_ref *ref, bool strong,
 				  struct list_head *target_list)
 {
@@ -912,14 +903,16 @@ static int binder_inc_ref_rlocked(struct binder_ref *ref, bool strong,
 	lockdep_assert_held(&ref->proc->refs_lock);
 	if (strong) {
 		if (!ref->strong) {
-			ret = binder_inc_ref_node(ref, true, target_list);
+			ret = binder_inc_node(ref->node, true, true,
+					      target_list);
 			if (ret)
 				return ret;
 		}
 		ref->strong++;
 	} else {
 		if (!ref->weak) {
-			ret = binder_inc_ref_node(ref, false, target_list);
+			ret = binder_inc_node(ref->node, false, true,
+					      target_list);
 			if (ret)
 				return ret;
 		}

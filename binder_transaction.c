@@ -424,7 +424,7 @@ static void binder_free_buf_clocked(struct binder_proc *proc,
 		if (!w) {
 			node->has_async_transaction = 0;
 		} else {
-			list_del_init(&w->entry);
+			binder_dequeue_work_ilocked(proc, w);
 			binder_enqueue_work_ilocked(proc, w, &proc->todo);
 			binder_wakeup_proc_ilocked(proc);
 		}
@@ -666,7 +666,7 @@ static bool binder_txn_supersedes(struct binder_transaction *t,
 
 /*
  * The oneway call @t supersedes on @node's queue, taken off it, or NULL.
- * Under the owner's inner_lock; binder_drop_superseded() frees it.
+ * Under the owner's inner_lock; binder_drop_superseded_clocked() frees it.
  */
 static struct binder_transaction *
 binder_take_superseded_ilocked(struct binder_transaction *t,
@@ -681,7 +681,7 @@ binder_take_superseded_ilocked(struct binder_transaction *t,
 			continue;
 		queued = container_of(w, struct binder_transaction, work);
 		if (binder_txn_supersedes(t, queued)) {
-			list_del_init(&w->entry);
+			binder_dequeue_work_ilocked(node->proc, w);
 			return queued;
 		}
 	}
@@ -1108,15 +1108,11 @@ static int binder_check_objects(struct binder_fd_send *fs,
 		case BINDER_TYPE_BINDER:
 		case BINDER_TYPE_WEAK_BINDER:
 			objs->nodes++;
-			objs->refs++;
-			/* the LSM is asked here, unlocked, for each binder */
-			if (security_binder_transfer_binder(fs->proc->cred,
-							    fs->target_proc->cred))
-				ret = -EPERM;
-			break;
+			fallthrough;
 		case BINDER_TYPE_HANDLE:
 		case BINDER_TYPE_WEAK_HANDLE:
 			objs->refs++;
+			/* the LSM is asked here, unlocked, for each of them */
 			if (security_binder_transfer_binder(fs->proc->cred,
 							    fs->target_proc->cred))
 				ret = -EPERM;

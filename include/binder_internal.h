@@ -863,6 +863,8 @@ void binder_dequeue_work_clocked(struct binder_proc *proc,
 void binder_enqueue_work_ilocked(struct binder_proc *proc,
 				 struct binder_work *work,
 				 struct list_head *target);
+void binder_dequeue_work_ilocked(struct binder_proc *proc,
+				 struct binder_work *work);
 struct binder_proc *binder_node_lock_inner(struct binder_node *node);
 void binder_node_unlock_inner(struct binder_node *node,
 			      struct binder_proc *proc);
@@ -871,8 +873,8 @@ struct binder_node *binder_get_node(struct binder_proc *proc,
 struct binder_node *binder_new_node_clocked(struct binder_proc *proc,
 					    const struct flat_binder_object *fp,
 					    struct binder_spare *sp);
-void binder_inc_node(struct binder_node *node, bool strong, bool internal,
-		     struct list_head *target_list);
+int binder_inc_node(struct binder_node *node, bool strong, bool internal,
+		    struct list_head *target_list);
 void binder_dec_node(struct binder_node *node, bool strong, bool internal);
 int binder_node_work_read(struct binder_node *node, u32 cmds[4],
 			  struct binder_ptr_cookie *pc);

@@ -198,9 +198,9 @@ static void print_binder_thread_clocked(struct seq_file *m,
  * @hash, the user's ptr and cookie are printed hashed (%p), as upstream's
  * state_hashed.
  */
-static void print_binder_node_clocked(struct seq_file *m,
-				      struct binder_node *node,
-				      struct pid_namespace *ns, bool hash)
+static void print_binder_node_nilocked(struct seq_file *m,
+				       struct binder_node *node,
+				       struct pid_namespace *ns, bool hash)
 {
 	struct binder_ref *ref;
 	int count = 0;
@@ -227,11 +227,25 @@ static void print_binder_node_clocked(struct seq_file *m,
 	seq_putc(m, '\n');
 }
 
+/*
+ * A node, pinned by the caller, under its locks (its counts and refs
+ * change without context->lock)
+ */
+static void print_binder_node(struct seq_file *m, struct binder_node *node,
+			      struct pid_namespace *ns, bool hash)
+{
+	struct binder_proc *owner = binder_node_lock_inner(node);
+
+	print_binder_node_nilocked(m, node, ns, hash);
+	binder_node_unlock_inner(node, owner);
+}
+
 /* "ref N: desc D [dead ]node N s S w W d DEATH" as upstream */
 static void print_binder_ref_rlocked(struct seq_file *m, struct binder_ref *ref)
 {
 	seq_printf(m, "  ref %d: desc %u %snode %d s %d w %d d %pK\n",
-		   ref->debug_id, ref->desc, ref->node->proc ? "" : "dead ",
+		   ref->debug_id, ref->desc,
+		   READ_ONCE(ref->node->proc) ? "" : "dead ",
 		   ref->node->debug_id, ref->strong, ref->weak, ref->death);
 }
 
@@ -264,10 +278,12 @@ static void print_binder_proc(struct seq_file *m, struct binder_proc *proc,
 			      struct pid_namespace *ns, bool hash)
 {
 	struct binder_context *context = proc->context;
+	struct binder_node *node = NULL;
 	struct rb_node *n;
 
 	seq_printf(m, "proc %d\n", binder_proc_view(proc, ns));
 	seq_printf(m, "context %s\n", proc->device->name);
+	/* context->lock: the threads' transaction stacks (stage 4) */
 	mutex_lock(&context->lock);
 	spin_lock(&proc->inner_lock);
 	spin_lock(&proc->lock);
@@ -276,19 +292,18 @@ static void print_binder_proc(struct seq_file *m, struct binder_proc *proc,
 							rb_node), ns, hash);
 	print_binder_lifecycle_plocked(m, proc);
 	spin_unlock(&proc->lock);
-	spin_unlock(&proc->inner_lock);
 	seq_printf(m, "  freeze: frozen %d sync_recv %d async_recv %d outstanding %d\n",
 		   proc->frozen, proc->sync_recv, proc->async_recv,
 		   proc->outstanding_txns);
-	for (n = rb_first(&proc->nodes); n; n = rb_next(n))
-		print_binder_node_clocked(m, rb_entry(n, struct binder_node,
-						      rb_node), ns, hash);
+	spin_unlock(&proc->inner_lock);
+	mutex_unlock(&context->lock);
+	while ((node = binder_proc_next_node(proc, node)))
+		print_binder_node(m, node, ns, hash);
 	mutex_lock(&proc->refs_lock);
 	for (n = rb_first(&proc->refs_by_desc); n; n = rb_next(n))
 		print_binder_ref_rlocked(m, rb_entry(n, struct binder_ref,
 						     rb_node_desc));
 	mutex_unlock(&proc->refs_lock);
-	mutex_unlock(&context->lock);
 	binder_alloc_print_buffers(m, &proc->alloc, ns);
 	binder_alloc_print_state(m, &proc->alloc);
 }
@@ -297,17 +312,17 @@ static void print_binder_proc_stats(struct seq_file *m,
 				    struct binder_proc *proc,
 				    struct pid_namespace *ns)
 {
-	struct binder_context *context = proc->context;
 	int threads = 0, nodes = 0, refs = 0, strong = 0, weak = 0;
 	struct rb_node *n;
 
-	mutex_lock(&context->lock);
 	spin_lock(&proc->lock);
 	for (n = rb_first(&proc->threads); n; n = rb_next(n))
 		threads++;
 	spin_unlock(&proc->lock);
+	spin_lock(&proc->inner_lock);
 	for (n = rb_first(&proc->nodes); n; n = rb_next(n))
 		nodes++;
+	spin_unlock(&proc->inner_lock);
 	mutex_lock(&proc->refs_lock);
 	for (n = rb_first(&proc->refs_by_desc); n; n = rb_next(n)) {
 		struct binder_ref *ref = rb_entry(n, struct binder_ref,
@@ -326,7 +341,6 @@ static void print_binder_proc_stats(struct seq_file *m,
 		   proc->requested_threads, proc->requested_threads_started,
 		   proc->max_threads);
 	spin_unlock(&proc->inner_lock);
-	mutex_unlock(&context->lock);
 	seq_printf(m, "  free async space %zd\n",
 		   binder_alloc_free_async_space(&proc->alloc));
 	seq_printf(m, "  nodes: %d\n", nodes);
@@ -335,15 +349,38 @@ static void print_binder_proc_stats(struct seq_file *m,
 }
 
 /* A dead node is in a view when a proc holding a ref to it is. */
-static bool binder_node_in_view_clocked(struct binder_node *node,
+static bool binder_node_in_view_nlocked(struct binder_node *node,
 					struct pid_namespace *ns)
 {
 	struct binder_ref *ref;
 
+	lockdep_assert_held(&node->lock);
 	hlist_for_each_entry(ref, &node->refs, node_entry)
 		if (binder_proc_view(ref->proc, ns))
 			return true;
 	return false;
+}
+
+/*
+ * @context's dead node after @prev (NULL: the first), pinned; @prev's pin
+ * is dropped.  A pinned dead node stays on the list (it is freed, and
+ * taken off, only once nothing counts it), so the walk goes on from it.
+ */
+static struct binder_node *binder_next_dead_node(struct binder_context *context,
+						 struct binder_node *prev)
+{
+	struct list_head *pos = prev ? &prev->dead_entry : &context->dead_nodes;
+	struct binder_node *node = NULL;
+
+	spin_lock(&context->dead_nodes_lock);
+	if (pos->next != &context->dead_nodes) {
+		node = list_entry(pos->next, struct binder_node, dead_entry);
+		binder_node_tmpref(node);
+	}
+	spin_unlock(&context->dead_nodes_lock);
+	if (prev)
+		binder_node_tmpref_put(prev);
+	return node;
 }
 
 /* upstream's "dead nodes:" section: every device's dead nodes, first */
@@ -355,18 +392,19 @@ static void print_binder_dead_nodes(struct seq_file *m,
 
 	mutex_lock(&binder_contexts_lock);
 	list_for_each_entry(context, &binder_contexts, entry) {
-		struct binder_node *node;
+		struct binder_node *node = NULL;
 
-		mutex_lock(&context->lock);
-		list_for_each_entry(node, &context->dead_nodes, dead_entry) {
-			if (!binder_node_in_view_clocked(node, ns))
-				continue;
-			if (!header)
-				seq_puts(m, "dead nodes:\n");
-			header = true;
-			print_binder_node_clocked(m, node, ns, hash);
+		while ((node = binder_next_dead_node(context, node))) {
+			/* dead: no owner, node->lock alone */
+			spin_lock(&node->lock);
+			if (binder_node_in_view_nlocked(node, ns)) {
+				if (!header)
+					seq_puts(m, "dead nodes:\n");
+				header = true;
+				print_binder_node_nilocked(m, node, ns, hash);
+			}
+			spin_unlock(&node->lock);
 		}
-		mutex_unlock(&context->lock);
 	}
 	mutex_unlock(&binder_contexts_lock);
 }

@@ -164,30 +164,15 @@ static void binder_freeze_notify_node(struct binder_node *node, bool frozen)
 
 /*
  * Every ref to @proc's nodes that asked learns its new state.  The walk
- * keeps the node it is at pinned while @proc's inner_lock is dropped (a
- * pinned node stays in the tree: it counts as weakly held), so the next
- * one is found from it; the previous pin is dropped unlocked.
+ * pins one node at a time and holds no lock between nodes
+ * (binder_proc_next_node), so it needs nothing against the owner's death.
  */
-static void binder_freeze_notify_clocked(struct binder_proc *proc,
-					 bool frozen)
+static void binder_freeze_notify(struct binder_proc *proc, bool frozen)
 {
-	struct binder_node *node, *prev = NULL;
-	struct rb_node *n;
+	struct binder_node *node = NULL;
 
-	spin_lock(&proc->inner_lock);
-	for (n = rb_first(&proc->nodes); n; n = rb_next(n)) {
-		node = rb_entry(n, struct binder_node, rb_node);
-		binder_node_tmpref(node);
-		spin_unlock(&proc->inner_lock);
-		if (prev)
-			binder_node_tmpref_put(prev);
+	while ((node = binder_proc_next_node(proc, node)))
 		binder_freeze_notify_node(node, frozen);
-		prev = node;
-		spin_lock(&proc->inner_lock);
-	}
-	spin_unlock(&proc->inner_lock);
-	if (prev)
-		binder_node_tmpref_put(prev);
 }
 
 /**
@@ -316,17 +301,29 @@ int binder_freeze_done_clocked(struct binder_proc *proc,
 {
 	struct binder_ref_freeze *freeze;
 
+	/* the list and the notification: inner_lock (a ref deleted frees it) */
+	spin_lock(&proc->inner_lock);
 	list_for_each_entry(freeze, &proc->delivered_freeze, work.entry) {
 		if (freeze->cookie != cookie)
 			continue;
-		binder_dequeue_work_clocked(proc, &freeze->work);
+		binder_dequeue_work_ilocked(proc, &freeze->work);
 		freeze->sent = false;
-		if (freeze->resend) {
+		if (freeze->resend && !proc->killed) {
 			freeze->resend = false;
-			binder_queue_freeze_clocked(proc, freeze);
+			binder_queue_freeze_ilocked(proc, freeze);
+			freeze = NULL;
+		} else if (freeze->work.type !=
+			   BINDER_WORK_CLEAR_FREEZE_NOTIFICATION) {
+			/* its ref still owns it */
+			freeze = NULL;
 		}
+		spin_unlock(&proc->inner_lock);
+		/* cleared on a dying proc: nobody's any more */
+		if (freeze)
+			binder_free_ref_freeze_clocked(freeze);
 		return 0;
 	}
+	spin_unlock(&proc->inner_lock);
 	binder_user_error("%d BC_FREEZE_NOTIFICATION_DONE %016llx not found\n",
 			  proc->pid, (u64)cookie);
 	return -EINVAL;
@@ -399,7 +396,7 @@ static long binder_freeze_proc(struct binder_proc *proc,
 	proc->frozen = info->enable;
 	spin_unlock(&proc->inner_lock);
 	if (!info->enable && BINDER_UAPI_FREEZE_NOTIFICATION)
-		binder_freeze_notify_clocked(proc, false);
+		binder_freeze_notify(proc, false);
 	mutex_unlock(&context->lock);
 	if (!info->enable)
 		return 0;
@@ -417,7 +414,7 @@ static long binder_freeze_proc(struct binder_proc *proc,
 		proc->frozen = false;
 		spin_unlock(&proc->inner_lock);
 	} else if (BINDER_UAPI_FREEZE_NOTIFICATION) {
-		binder_freeze_notify_clocked(proc, true);
+		binder_freeze_notify(proc, true);
 	}
 	mutex_unlock(&context->lock);
 	return ret;

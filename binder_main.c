@@ -95,25 +95,23 @@ static int binder_ref_cmd(struct binder_proc *proc,
 		binder_spare_drain(&sp);
 		return -ENOMEM;
 	}
-	mutex_lock(&context->lock);
+	/* refs_lock and the node's locks: no device-wide lock */
 	mgr = increment && !target ? binder_context_mgr_get(context) : NULL;
 	if (mgr) {
-		if (mgr->proc == proc) {
+		if (READ_ONCE(mgr->proc) == proc) {
 			binder_user_error("%d:%d context manager tried to acquire desc 0\n",
 					  proc->pid, thread->pid);
-			mutex_unlock(&context->lock);
 			binder_node_tmpref_put(mgr);
 			binder_spare_drain(&sp);
 			return -EINVAL;
 		}
-		ret = binder_inc_ref_for_node_clocked(proc, mgr, strong, NULL,
+		ret = binder_inc_ref_for_node(proc, mgr, strong, NULL,
 						      &id, &sp);
 		binder_node_tmpref_put(mgr);
 	}
 	if (ret)
-		ret = binder_update_ref_for_handle_clocked(proc, target,
-							   increment, strong);
-	mutex_unlock(&context->lock);
+		ret = binder_update_ref_for_handle(proc, target, increment,
+						   strong);
 	binder_spare_drain(&sp);
 	if (ret)
 		binder_user_error("%d:%d refcount change %u on invalid ref %u ret %d\n",
@@ -216,9 +214,7 @@ static int binder_thread_write(struct binder_proc *proc,
 			if (copy_from_user(&pc, ptr, sizeof(pc)))
 				return -EFAULT;
 			ptr += sizeof(pc);
-			mutex_lock(&context->lock);
 			binder_node_work_done(proc, cmd, pc.ptr, pc.cookie);
-			mutex_unlock(&context->lock);
 			break;
 		}
 		case BC_FREE_BUFFER: {
@@ -273,14 +269,12 @@ static int binder_thread_write(struct binder_proc *proc,
 					break;
 				}
 			}
-			mutex_lock(&context->lock);
 			if (death)
-				binder_request_death_clocked(thread, hc.handle,
-							     hc.cookie, &death);
+				binder_request_death(thread, hc.handle,
+						     hc.cookie, &death);
 			else
-				binder_clear_death_clocked(thread, hc.handle,
-							   hc.cookie);
-			mutex_unlock(&context->lock);
+				binder_clear_death(thread, hc.handle,
+						   hc.cookie);
 			binder_ref_death_free(death);
 			break;
 		}
@@ -337,9 +331,7 @@ static int binder_thread_write(struct binder_proc *proc,
 			if (get_user(cookie, (binder_uintptr_t __user *)ptr))
 				return -EFAULT;
 			ptr += sizeof(cookie);
-			mutex_lock(&context->lock);
-			binder_dead_binder_done_clocked(thread, cookie);
-			mutex_unlock(&context->lock);
+			binder_dead_binder_done(thread, cookie);
 			break;
 		}
 		default:
@@ -439,22 +431,29 @@ static u32 binder_fill_transaction_data(struct binder_transaction *t,
 #define BINDER_READ_MIN_ROOM (sizeof(u32) + \
 			      sizeof(struct binder_transaction_data_secctx))
 
-/*
- * Tell a node's owner what changed: at most two commands (a count is
- * either taken or given back, strong and weak), which fit in the room
- * every step of the read loop has.
- */
-static void binder_put_node_work_clocked(struct binder_node *node,
-					 struct binder_rbuf *rb)
+/* Free work the read loop took off a list that no ref or proc owns. */
+static void binder_free_read_work(struct binder_work *w)
 {
-	struct binder_ptr_cookie pc;
-	u32 cmds[4];
-	int i, n;
-
-	BUILD_BUG_ON(2 * (sizeof(u32) + sizeof(pc)) > BINDER_READ_MIN_ROOM);
-	n = binder_node_work_read(node, cmds, &pc);
-	for (i = 0; i < n; i++)
-		binder_put_cmd_data(rb, cmds[i], &pc, sizeof(pc));
+	switch (w->type) {
+	case BINDER_WORK_TRANSACTION_COMPLETE:
+	case BINDER_WORK_TRANSACTION_PENDING:
+	case BINDER_WORK_TRANSACTION_ONEWAY_SPAM_SUSPECT:
+		kfree(w);
+		binder_stats_deleted(BINDER_STAT_TRANSACTION_COMPLETE);
+		break;
+	case BINDER_WORK_CLEAR_DEATH_NOTIFICATION:
+		kfree(container_of(w, struct binder_ref_death, work));
+		binder_stats_deleted(BINDER_STAT_DEATH);
+		break;
+	case BINDER_WORK_CLEAR_FREEZE_NOTIFICATION:
+		binder_free_ref_freeze_clocked(container_of(w,
+							    struct binder_ref_freeze,
+							    work));
+		break;
+	default:
+		WARN_ON_ONCE(1);
+		break;
+	}
 }
 
 static int binder_thread_read(struct binder_proc *proc,
@@ -508,8 +507,10 @@ retry:
 	if (thread->released) {
 		ret = -ESRCH;
 	} else if (non_block) {
-		if (!binder_thread_has_work_clocked(thread, do_proc_work))
+		spin_lock(&proc->inner_lock);
+		if (!binder_thread_has_work_ilocked(thread, do_proc_work))
 			ret = -EAGAIN;
+		spin_unlock(&proc->inner_lock);
 	} else {
 		ret = binder_thread_wait_for_work(thread, do_proc_work);
 	}
@@ -521,28 +522,42 @@ retry:
 		struct binder_node *node;
 		struct list_head *list;
 		struct binder_work *w;
+		bool one = false;
 
+		/*
+		 * The work is picked, and all but a transaction taken off and
+		 * read, under inner_lock: refs deleted and death or freeze
+		 * notifications changed without context->lock take their
+		 * work off these lists and free it under that lock.
+		 */
+		spin_lock(&proc->inner_lock);
 		if (!list_empty(&thread->todo))
 			list = &thread->todo;
 		else if (!list_empty(&proc->todo) && do_proc_work)
 			list = &proc->todo;
-		else if (*consumed + rb.len == sizeof(u32) &&
-			 !thread->looper_need_return)
-			goto retry;
 		else
+			list = NULL;
+		if (!list) {
+			spin_unlock(&proc->inner_lock);
+			if (*consumed + rb.len == sizeof(u32) &&
+			    !thread->looper_need_return)
+				goto retry;
 			break;
-
-		if (rb.cap - rb.len < BINDER_READ_MIN_ROOM)
+		}
+		if (rb.cap - rb.len < BINDER_READ_MIN_ROOM) {
+			spin_unlock(&proc->inner_lock);
 			break;
+		}
 
 		w = list_first_entry(list, struct binder_work, entry);
-		switch (w->type) {
-		case BINDER_WORK_TRANSACTION: {
+		if (w->type == BINDER_WORK_TRANSACTION) {
 			struct binder_transaction_data_secctx tr;
 			struct binder_transaction *t;
 			size_t trsize = sizeof(tr.transaction_data);
 			u32 cmd;
 
+			/* queued and taken off only under context->lock */
+			spin_unlock(&proc->inner_lock);
 			t = container_of(w, struct binder_transaction, work);
 			need = binder_txn_fd_count_clocked(t);
 			if (need > fdres.n - fdres.used && need > fd_tried) {
@@ -586,13 +601,17 @@ retry:
 				binder_thread_todo_drained_clocked(thread);
 			goto done;
 		}
+
+		binder_dequeue_work_ilocked(proc, w);
+		node = NULL;
+		switch (w->type) {
 		case BINDER_WORK_RETURN_ERROR: {
 			struct binder_error *e;
 
 			e = container_of(w, struct binder_error, work);
 			binder_put_cmd(&rb, e->cmd);
-			binder_dequeue_work_clocked(proc, w);
 			e->cmd = BR_OK;
+			w = NULL;
 			break;
 		}
 		case BINDER_WORK_TRANSACTION_COMPLETE:
@@ -606,16 +625,34 @@ retry:
 			else if (w->type == BINDER_WORK_TRANSACTION_PENDING)
 				cmd = BR_TRANSACTION_PENDING_FROZEN;
 			binder_put_cmd(&rb, cmd);
-			binder_dequeue_work_clocked(proc, w);
-			kfree(w);
-			binder_stats_deleted(BINDER_STAT_TRANSACTION_COMPLETE);
+			/* freed below, unlocked */
 			break;
 		}
-		case BINDER_WORK_NODE:
-			binder_dequeue_work_clocked(proc, w);
+		case BINDER_WORK_NODE: {
+			/*
+			 * Read under inner_lock: a holder's BC_RELEASE (no
+			 * context->lock) would free it otherwise.  At most two
+			 * commands (a count is taken or given back, strong
+			 * and weak): the room every step has.
+			 */
+			struct binder_ptr_cookie pc;
+			bool unlinked;
+			u32 cmds[4];
+			int i, n;
+
+			BUILD_BUG_ON(2 * (sizeof(u32) + sizeof(pc)) >
+				     BINDER_READ_MIN_ROOM);
 			node = container_of(w, struct binder_node, work);
-			binder_put_node_work_clocked(node, &rb);
+			n = binder_node_work_read_ilocked(node, cmds, &pc,
+							  &unlinked);
+			for (i = 0; i < n; i++)
+				binder_put_cmd_data(&rb, cmds[i], &pc,
+						    sizeof(pc));
+			if (!unlinked)
+				node = NULL;
+			w = NULL;
 			break;
+		}
 		case BINDER_WORK_DEAD_BINDER:
 		case BINDER_WORK_DEAD_BINDER_AND_CLEAR:
 		case BINDER_WORK_CLEAR_DEATH_NOTIFICATION: {
@@ -628,16 +665,14 @@ retry:
 					    BR_CLEAR_DEATH_NOTIFICATION_DONE :
 					    BR_DEAD_BINDER, &death->cookie,
 					    sizeof(death->cookie));
-			binder_dequeue_work_clocked(proc, w);
-			if (clear) {
-				kfree(death);
-				binder_stats_deleted(BINDER_STAT_DEATH);
-				break;
-			}
-			binder_enqueue_work_clocked(proc, w,
+			if (clear)
+				break;	/* no ref owns it: freed below */
+			binder_enqueue_work_ilocked(proc, w,
 						    &proc->delivered_death);
+			w = NULL;
 			/* one per read: userspace may call out on it */
-			goto done;
+			one = true;
+			break;
 		}
 		case BINDER_WORK_FROZEN_BINDER: {
 			struct binder_frozen_state_info info = { };
@@ -648,12 +683,13 @@ retry:
 			info.is_frozen = freeze->is_frozen;
 			binder_put_cmd_data(&rb, BR_FROZEN_BINDER, &info,
 					    sizeof(info));
-			binder_dequeue_work_clocked(proc, w);
 			freeze->sent = true;
-			binder_enqueue_work_clocked(proc, w,
+			binder_enqueue_work_ilocked(proc, w,
 						    &proc->delivered_freeze);
+			w = NULL;
 			/* one per read, as BR_DEAD_BINDER */
-			goto done;
+			one = true;
+			break;
 		}
 		case BINDER_WORK_CLEAR_FREEZE_NOTIFICATION: {
 			struct binder_ref_freeze *freeze;
@@ -663,13 +699,25 @@ retry:
 					    BR_CLEAR_FREEZE_NOTIFICATION_DONE,
 					    &freeze->cookie,
 					    sizeof(freeze->cookie));
-			binder_dequeue_work_clocked(proc, w);
-			binder_free_ref_freeze_clocked(freeze);
+			/* no ref owns it: freed below */
 			break;
 		}
+		default:
+			WARN_ON_ONCE(1);
+			w = NULL;
+			break;
 		}
-		if (list == &thread->todo)
-			binder_thread_todo_drained_clocked(thread);
+		if (list == &thread->todo && list_empty(&thread->todo))
+			thread->process_todo = false;
+		spin_unlock(&proc->inner_lock);
+
+		/* what the reader took and nobody else owns: freed unlocked */
+		if (node)
+			binder_node_free_unlinked(node);
+		else if (w)
+			binder_free_read_work(w);
+		if (one)
+			goto done;
 	}
 
 done:
@@ -818,7 +866,6 @@ static int binder_ioctl_node_debug_info(struct binder_proc *proc,
 	memset(&info, 0, sizeof(info));
 
 	/* the tree and the has bits: the owner's inner_lock */
-	mutex_lock(&proc->context->lock);
 	spin_lock(&proc->inner_lock);
 	for (n = rb_first(&proc->nodes); n; n = rb_next(n)) {
 		struct binder_node *node = rb_entry(n, struct binder_node,
@@ -833,7 +880,6 @@ static int binder_ioctl_node_debug_info(struct binder_proc *proc,
 		}
 	}
 	spin_unlock(&proc->inner_lock);
-	mutex_unlock(&proc->context->lock);
 
 	if (copy_to_user(ubuf, &info, sizeof(info)))
 		return -EFAULT;
@@ -856,26 +902,24 @@ static int binder_ioctl_node_info_for_ref(struct binder_proc *proc,
 		return -EINVAL;
 	}
 
-	mutex_lock(&context->lock);
 	if (!binder_is_context_mgr(context, proc)) {
 		ret = -EPERM;
 	} else {
 		struct binder_node *node;
 
-		node = binder_handle_node_clocked(proc, info.handle, true,
-						  NULL);
+		node = binder_handle_node(proc, info.handle, true, NULL);
 		if (!node) {
 			ret = -EINVAL;
 		} else {
-			spin_lock(&node->lock);
+			struct binder_proc *owner = binder_node_lock_inner(node);
+
 			info.strong_count = node->local_strong_refs +
 					    node->internal_strong_refs;
 			info.weak_count = node->local_weak_refs;
-			spin_unlock(&node->lock);
+			binder_node_unlock_inner(node, owner);
 			binder_node_tmpref_put(node);
 		}
 	}
-	mutex_unlock(&context->lock);
 
 	if (!ret && copy_to_user(ubuf, &info, sizeof(info)))
 		ret = -EFAULT;
@@ -1044,8 +1088,10 @@ static __poll_t binder_poll(struct file *filp, struct poll_table_struct *wait)
 	poll_wait(filp, &thread->wait, wait);
 
 	mutex_lock(&context->lock);
-	has_work = binder_thread_has_work_clocked(thread, do_proc_work);
+	spin_lock(&thread->proc->inner_lock);
+	has_work = binder_thread_has_work_ilocked(thread, do_proc_work);
 	dead = thread->released;
+	spin_unlock(&thread->proc->inner_lock);
 	mutex_unlock(&context->lock);
 	/* a holder's thread whose proc died is woken and told */
 	if (dead)

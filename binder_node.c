@@ -32,7 +32,8 @@
  * Every work list belongs to one proc (its todo, its threads' todo, its
  * delivered lists, its nodes' async_todo) and changes under that proc's
  * inner_lock: the _ilocked helpers need it held, the _clocked ones take
- * it (their callers still hold context->lock, stage 2 of the LOCK ORDER).
+ * it (their callers, the transaction paths, still hold context->lock;
+ * the ref and death commands do not, LOCK ORDER).
  */
 void binder_enqueue_work_ilocked(struct binder_proc *proc,
 				 struct binder_work *work,
@@ -249,6 +250,19 @@ static void binder_node_assert_nilocked(struct binder_node *node)
 		lockdep_assert_held(&node->proc->inner_lock);
 }
 
+/*
+ * What reading or settling a node's counts needs: while it has an owner,
+ * the owner's inner_lock (every change holds it, with node->lock: the
+ * owner's read loop holds it alone); a dead node's, node->lock.
+ */
+static void binder_node_assert_counts_held(struct binder_node *node)
+{
+	if (node->proc)
+		lockdep_assert_held(&node->proc->inner_lock);
+	else
+		lockdep_assert_held(&node->lock);
+}
+
 static struct binder_node *binder_get_node_ilocked(struct binder_proc *proc,
 						   binder_uintptr_t ptr)
 {
@@ -287,6 +301,44 @@ struct binder_node *binder_get_node(struct binder_proc *proc,
 	if (node)
 		binder_node_tmpref(node);
 	spin_unlock(&proc->inner_lock);
+	return node;
+}
+
+/**
+ * binder_proc_next_node() - walk @proc's nodes, one pinned at a time
+ * @proc: the owner
+ * @prev: the node this returned last (its pin is dropped here), or NULL
+ *        for the first
+ *
+ * The next node is searched by ptr, so the walk holds no lock between
+ * steps and survives any node leaving the tree meanwhile, @prev included
+ * (its owner's death erases even a pinned node).
+ * Return: the node after @prev in ptr order, pinned, or NULL at the end.
+ */
+struct binder_node *binder_proc_next_node(struct binder_proc *proc,
+					  struct binder_node *prev)
+{
+	struct binder_node *node = NULL;
+	struct rb_node *n;
+
+	spin_lock(&proc->inner_lock);
+	n = proc->nodes.rb_node;
+	while (n) {
+		struct binder_node *cur = rb_entry(n, struct binder_node,
+						   rb_node);
+
+		if (!prev || cur->ptr > prev->ptr) {
+			node = cur;
+			n = n->rb_left;
+		} else {
+			n = n->rb_right;
+		}
+	}
+	if (node)
+		binder_node_tmpref(node);
+	spin_unlock(&proc->inner_lock);
+	if (prev)
+		binder_node_tmpref_put(prev);
 	return node;
 }
 
@@ -389,7 +441,7 @@ static bool binder_node_check_nilocked(struct binder_node *node)
 {
 	struct binder_proc *proc = node->proc;
 
-	binder_node_assert_nilocked(node);
+	binder_node_assert_counts_held(node);
 	if (binder_node_weak(node) && (binder_node_strong(node) ||
 				       !node->has_strong_ref))
 		return false;
@@ -505,7 +557,7 @@ static int binder_node_work_cmds_nilocked(struct binder_node *node,
 	bool strong = binder_node_strong(node), weak = binder_node_weak(node);
 	int n = 0;
 
-	binder_node_assert_nilocked(node);
+	binder_node_assert_counts_held(node);
 	if (weak && !node->has_weak_ref)
 		cmds[n++] = BR_INCREFS;
 	if (strong && !node->has_strong_ref)
@@ -525,7 +577,7 @@ static void binder_node_work_told_nilocked(struct binder_node *node)
 {
 	bool strong = binder_node_strong(node), weak = binder_node_weak(node);
 
-	binder_node_assert_nilocked(node);
+	binder_node_assert_counts_held(node);
 	if (weak && !node->has_weak_ref) {
 		node->has_weak_ref = 1;
 		node->pending_weak_ref = 1;
@@ -543,27 +595,41 @@ static void binder_node_work_told_nilocked(struct binder_node *node)
 }
 
 /**
- * binder_node_work_read() - the owner reads @node's BINDER_WORK_NODE
- * @node: the node, its work just taken off the owner's list (it stays
- *        valid: a node whose owner is still to be told is not freed)
- * @cmds: out: see binder_node_work_cmds_nilocked()
- * @pc:   out: the node's ptr and cookie
+ * binder_node_work_read_ilocked() - the owner reads @node's BINDER_WORK_NODE
+ * @node:     the node, its work just taken off its owner's list under the
+ *            owner's inner_lock, still held (so the node has its owner,
+ *            and no count of it changes: binder_node_assert_counts_held)
+ * @cmds:     out: see binder_node_work_cmds_nilocked()
+ * @pc:       out: the node's ptr and cookie
+ * @unlinked: out: nothing counts the node any more: it left the owner's
+ *            tree, and the caller frees it once it dropped the lock
+ *            (binder_node_free_unlinked)
  *
- * Marks the commands told; frees the node when nothing counts it any
- * more.  Return: how many of @cmds are set.
+ * No pin is taken: a pin counts as a weak hold, so the owner would be told
+ * of the reader's own pin and told again once it is dropped.
+ * Return: how many of @cmds are set.
  */
-int binder_node_work_read(struct binder_node *node, u32 cmds[4],
-			  struct binder_ptr_cookie *pc)
+int binder_node_work_read_ilocked(struct binder_node *node, u32 cmds[4],
+				  struct binder_ptr_cookie *pc, bool *unlinked)
 {
-	struct binder_proc *proc = binder_node_lock_inner(node);
 	int n;
 
+	lockdep_assert_held(&node->proc->inner_lock);
 	pc->ptr = node->ptr;
 	pc->cookie = node->cookie;
 	n = binder_node_work_cmds_nilocked(node, cmds);
 	binder_node_work_told_nilocked(node);
-	binder_node_unlock_check(node, proc);
+	*unlinked = binder_node_check_nilocked(node);
 	return n;
+}
+
+/* Free a node binder_node_work_read_ilocked() unlinked, its lock dropped. */
+void binder_node_free_unlinked(struct binder_node *node)
+{
+	/* whoever took node->lock before it was unlinked is done with it */
+	spin_lock(&node->lock);
+	spin_unlock(&node->lock);
+	binder_node_free(node);
 }
 
 /* Return: see binder_inc_node_nilocked() */
@@ -949,7 +1015,7 @@ static int binder_dec_ref_rlocked(struct binder_ref *ref, bool strong)
 }
 
 /**
- * binder_inc_ref_for_node_clocked() - give @proc one more count on @node
+ * binder_inc_ref_for_node() - give @proc one more count on @node
  * @proc:        the proc receiving a handle
  * @node:        the node (pinned by the caller)
  * @strong:      strong or weak count
@@ -960,7 +1026,7 @@ static int binder_dec_ref_rlocked(struct binder_ref *ref, bool strong)
  * Takes @proc's refs_lock.
  * Return: 0, -ENOMEM (no spare ref, or @proc is dead), or -EINVAL.
  */
-int binder_inc_ref_for_node_clocked(struct binder_proc *proc,
+int binder_inc_ref_for_node(struct binder_proc *proc,
 				    struct binder_node *node, bool strong,
 				    struct list_head *target_list,
 				    struct binder_ref_id *id,
@@ -987,7 +1053,7 @@ out:
 }
 
 /* BC_INCREFS, BC_ACQUIRE, BC_RELEASE, BC_DECREFS on handle @desc */
-int binder_update_ref_for_handle_clocked(struct binder_proc *proc, u32 desc,
+int binder_update_ref_for_handle(struct binder_proc *proc, u32 desc,
 					 bool increment, bool strong)
 {
 	struct binder_ref *ref;
@@ -1004,7 +1070,7 @@ int binder_update_ref_for_handle_clocked(struct binder_proc *proc, u32 desc,
 }
 
 /**
- * binder_handle_node_clocked() - the node behind one of @proc's handles,
+ * binder_handle_node() - the node behind one of @proc's handles,
  *                                pinned
  * @proc:        the proc whose handle it is
  * @desc:        the handle
@@ -1014,7 +1080,7 @@ int binder_update_ref_for_handle_clocked(struct binder_proc *proc, u32 desc,
  * Return: the node with a tmpref the caller drops with
  * binder_node_tmpref_put(), or NULL (no such handle).
  */
-struct binder_node *binder_handle_node_clocked(struct binder_proc *proc,
+struct binder_node *binder_handle_node(struct binder_proc *proc,
 					       u32 desc, bool need_strong,
 					       struct binder_ref_id *id)
 {
@@ -1058,15 +1124,7 @@ static void binder_queue_death_ilocked(struct binder_thread *thread,
 	}
 }
 
-static void binder_queue_death_clocked(struct binder_thread *thread,
-				       struct binder_work *work)
-{
-	spin_lock(&thread->proc->inner_lock);
-	binder_queue_death_ilocked(thread, work);
-	spin_unlock(&thread->proc->inner_lock);
-}
-
-/* A death notification, allocated before context->lock is taken */
+/* A death notification, allocated before any lock is taken */
 struct binder_ref_death *binder_ref_death_new(void)
 {
 	struct binder_ref_death *death = kzalloc(sizeof(*death), GFP_KERNEL);
@@ -1127,15 +1185,19 @@ static int binder_request_death_rlocked(struct binder_thread *thread, u32 desc,
 		 */
 		death->work.type = BINDER_WORK_DEAD_BINDER;
 		spin_lock(&proc->inner_lock);
-		binder_enqueue_work_ilocked(proc, &death->work, &proc->todo);
-		binder_wakeup_proc_ilocked(proc);
+		/* a dead proc is sent nothing: its ref frees the death */
+		if (!proc->killed) {
+			binder_enqueue_work_ilocked(proc, &death->work,
+						    &proc->todo);
+			binder_wakeup_proc_ilocked(proc);
+		}
 		spin_unlock(&proc->inner_lock);
 	}
 	spin_unlock(&ref->node->lock);
 	return 0;
 }
 
-int binder_request_death_clocked(struct binder_thread *thread, u32 desc,
+int binder_request_death(struct binder_thread *thread, u32 desc,
 				 binder_uintptr_t cookie,
 				 struct binder_ref_death **newp)
 {
@@ -1175,19 +1237,27 @@ static int binder_clear_death_rlocked(struct binder_thread *thread, u32 desc,
 	spin_lock(&ref->node->lock);
 	ref->death = NULL;
 	spin_lock(&proc->inner_lock);
-	if (list_empty(&death->work.entry)) {
+	if (!list_empty(&death->work.entry)) {
+		/*
+		 * BR_DEAD_BINDER is queued or delivered: clear after it.  On
+		 * a dying proc, the release of that list frees it.
+		 */
+		death->work.type = BINDER_WORK_DEAD_BINDER_AND_CLEAR;
+		death = NULL;
+	} else if (!proc->killed) {
 		death->work.type = BINDER_WORK_CLEAR_DEATH_NOTIFICATION;
 		binder_queue_death_ilocked(thread, &death->work);
-	} else {
-		/* BR_DEAD_BINDER is queued or delivered: clear after it */
-		death->work.type = BINDER_WORK_DEAD_BINDER_AND_CLEAR;
+		death = NULL;
 	}
 	spin_unlock(&proc->inner_lock);
 	spin_unlock(&ref->node->lock);
+	/* a dying proc's, on no list and no ref's any more */
+	if (death)
+		binder_free_death(death);
 	return 0;
 }
 
-int binder_clear_death_clocked(struct binder_thread *thread, u32 desc,
+int binder_clear_death(struct binder_thread *thread, u32 desc,
 			       binder_uintptr_t cookie)
 {
 	int ret;
@@ -1198,22 +1268,33 @@ int binder_clear_death_clocked(struct binder_thread *thread, u32 desc,
 	return ret;
 }
 
-int binder_dead_binder_done_clocked(struct binder_thread *thread,
+int binder_dead_binder_done(struct binder_thread *thread,
 				    binder_uintptr_t cookie)
 {
 	struct binder_proc *proc = thread->proc;
 	struct binder_ref_death *death;
 
+	/* the list and the work's type: inner_lock (a ref deleted frees it) */
+	spin_lock(&proc->inner_lock);
 	list_for_each_entry(death, &proc->delivered_death, work.entry) {
 		if (death->cookie != cookie)
 			continue;
-		binder_dequeue_work_clocked(proc, &death->work);
-		if (death->work.type == BINDER_WORK_DEAD_BINDER_AND_CLEAR) {
+		binder_dequeue_work_ilocked(proc, &death->work);
+		if (death->work.type != BINDER_WORK_DEAD_BINDER_AND_CLEAR) {
+			/* its ref still owns it */
+			death = NULL;
+		} else if (!proc->killed) {
 			death->work.type = BINDER_WORK_CLEAR_DEATH_NOTIFICATION;
-			binder_queue_death_clocked(thread, &death->work);
+			binder_queue_death_ilocked(thread, &death->work);
+			death = NULL;
 		}
+		spin_unlock(&proc->inner_lock);
+		/* cleared on a dying proc: nobody's any more */
+		if (death)
+			binder_free_death(death);
 		return 0;
 	}
+	spin_unlock(&proc->inner_lock);
 	binder_user_error("%d:%d BC_DEAD_BINDER_DONE %016llx not found\n",
 			  proc->pid, thread->pid, (u64)cookie);
 	return -EINVAL;

@@ -192,6 +192,7 @@ static void binder_proc_kill(struct binder_proc *proc,
 {
 	struct binder_context *context = proc->context;
 	struct binder_ref_death *death, *tmp;
+	LIST_HEAD(dead);
 
 	mutex_lock(&context->lock);
 	if (proc->killed) {
@@ -209,9 +210,15 @@ static void binder_proc_kill(struct binder_proc *proc,
 	binder_release_nodes_and_refs_clocked(proc);
 	/* cleared freeze notifications waiting for their ack */
 	binder_release_work_clocked(proc, &proc->delivered_freeze);
-	list_for_each_entry_safe(death, tmp, &proc->delivered_death,
-				 work.entry) {
-		binder_dequeue_work_clocked(proc, &death->work);
+	/*
+	 * What is left there no ref owns (its refs are gone): cleared
+	 * notifications whose BR_DEAD_BINDER was not acknowledged.
+	 */
+	spin_lock(&proc->inner_lock);
+	list_splice_init(&proc->delivered_death, &dead);
+	spin_unlock(&proc->inner_lock);
+	list_for_each_entry_safe(death, tmp, &dead, work.entry) {
+		list_del_init(&death->work.entry);
 		kfree(death);
 		binder_stats_deleted(BINDER_STAT_DEATH);
 	}
@@ -786,9 +793,10 @@ int binder_thread_exit(struct binder_proc *proc, struct binder_thread *thread)
  * work taken back from the list (a ref deleted with its death work queued)
  * never leaves a reader spinning.
  */
-bool binder_thread_has_work_clocked(struct binder_thread *thread,
+bool binder_thread_has_work_ilocked(struct binder_thread *thread,
 				    bool do_proc_work)
 {
+	lockdep_assert_held(&thread->proc->inner_lock);
 	return (thread->process_todo && !list_empty(&thread->todo)) ||
 	       thread->looper_need_return || thread->released ||
 	       (do_proc_work && !list_empty(&thread->proc->todo));
@@ -846,13 +854,20 @@ int binder_thread_wait_for_work(struct binder_thread *thread,
 	for (;;) {
 		prepare_to_wait(&thread->wait, &wait,
 				TASK_INTERRUPTIBLE | TASK_FREEZABLE);
-		if (binder_thread_has_work_clocked(thread, do_proc_work))
-			break;
-		if (do_proc_work) {
-			spin_lock(&proc->inner_lock);
-			list_add(&thread->waiting_entry, &proc->waiting_threads);
+		/*
+		 * The check and joining waiting_threads are one step under
+		 * inner_lock: work queued for the proc without context->lock
+		 * (a holder's BC_RELEASE, a death notification) either is
+		 * seen here or finds this thread waiting and wakes it.
+		 */
+		spin_lock(&proc->inner_lock);
+		if (binder_thread_has_work_ilocked(thread, do_proc_work)) {
 			spin_unlock(&proc->inner_lock);
+			break;
 		}
+		if (do_proc_work)
+			list_add(&thread->waiting_entry, &proc->waiting_threads);
+		spin_unlock(&proc->inner_lock);
 		mutex_unlock(&context->lock);
 		schedule();
 		mutex_lock(&context->lock);

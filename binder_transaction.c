@@ -336,7 +336,7 @@ static void binder_buffer_release_clocked(struct binder_proc *proc,
 			break;
 		case BINDER_TYPE_HANDLE:
 		case BINDER_TYPE_WEAK_HANDLE:
-			if (binder_update_ref_for_handle_clocked(proc,
+			if (binder_update_ref_for_handle(proc,
 								 obj.fbo.handle,
 								 false, strong))
 				pr_err_ratelimited("%d: release: bad handle %u\n",
@@ -587,12 +587,25 @@ void binder_release_work_clocked(struct binder_proc *proc,
 				 struct list_head *list)
 {
 	struct binder_transaction *t;
+	enum binder_work_type type;
 	struct binder_work *w;
 
-	while ((w = list_first_entry_or_null(list, struct binder_work,
-					     entry))) {
-		binder_dequeue_work_clocked(proc, w);
-		switch (w->type) {
+	for (;;) {
+		/*
+		 * Taken off and its type read in one step: a ref deleted
+		 * without context->lock takes its death or freeze work off
+		 * the list and frees it under inner_lock.
+		 */
+		spin_lock(&proc->inner_lock);
+		w = list_first_entry_or_null(list, struct binder_work, entry);
+		if (w) {
+			binder_dequeue_work_ilocked(proc, w);
+			type = w->type;
+		}
+		spin_unlock(&proc->inner_lock);
+		if (!w)
+			break;
+		switch (type) {
 		case BINDER_WORK_TRANSACTION:
 			t = container_of(w, struct binder_transaction, work);
 			binder_cleanup_transaction_clocked(t);
@@ -808,7 +821,7 @@ static int binder_translate_binder(struct binder_proc *proc,
 		ret = -EINVAL;
 		goto drop;
 	}
-	ret = binder_inc_ref_for_node_clocked(target_proc, node, strong,
+	ret = binder_inc_ref_for_node(target_proc, node, strong,
 					      &thread->todo, &id, sp);
 	if (ret)
 		goto drop;
@@ -835,7 +848,7 @@ static int binder_translate_handle(struct binder_proc *proc,
 	struct binder_node *node;
 	int ret = 0;
 
-	node = binder_handle_node_clocked(proc, fp->handle, strong, &src);
+	node = binder_handle_node(proc, fp->handle, strong, &src);
 	if (!node) {
 		binder_user_error("%d:%d got transaction with invalid handle, %u\n",
 				  proc->pid, thread->pid, fp->handle);
@@ -850,7 +863,7 @@ static int binder_translate_handle(struct binder_proc *proc,
 		trace_binder_transaction_ref_to_node(t, node, &src);
 		goto unpin;
 	}
-	ret = binder_inc_ref_for_node_clocked(target_proc, node, strong, NULL,
+	ret = binder_inc_ref_for_node(target_proc, node, strong, NULL,
 					      &dst, sp);
 	if (ret)
 		goto unpin;
@@ -1314,7 +1327,7 @@ static int binder_send_call_target_clocked(struct binder_proc *proc,
 
 	/* the node is pinned where it is found; the pin is kept on success */
 	if (tr->target.handle) {
-		node = binder_handle_node_clocked(proc, tr->target.handle,
+		node = binder_handle_node(proc, tr->target.handle,
 						  true, NULL);
 		if (!node) {
 			s->why = "transaction to invalid handle";

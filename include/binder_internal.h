@@ -19,14 +19,23 @@
  *                                     together with binder_procs_lock)
  *   2. context->lock         mutex    transitional: one device's protocol
  *                                     state not yet under a lock below:
- *                                     today the walks of a proc's nodes
- *                                     and their refs (its death, its
- *                                     freeze, debugfs), async_todo,
  *                                     transactions and transaction
- *                                     stacks; and every writer of what
- *                                     the locks below guard still holds
- *                                     it too (so those walks may rely on
- *                                     it until stage 5).
+ *                                     stacks, a proc's death (its threads,
+ *                                     queues and nodes), freezing and
+ *                                     freeze notifications, the context
+ *                                     manager's setting.  The ref
+ *                                     commands (BC_INCREFS .. BC_DECREFS,
+ *                                     BC_INCREFS_DONE, BC_ACQUIRE_DONE),
+ *                                     death notifications
+ *                                     (BC_REQUEST/CLEAR_DEATH_NOTIFICATION,
+ *                                     BC_DEAD_BINDER_DONE), debugfs node
+ *                                     walks and the node info ioctls no
+ *                                     longer take it (stage 5a); so work
+ *                                     lists are read and changed under
+ *                                     inner_lock only, and a waiting
+ *                                     reader checks for work and joins
+ *                                     waiting_threads in one inner_lock
+ *                                     section.
  *                                     Each stage takes state out of it;
  *                                     at the end no protocol path takes it
  *   2a. proc->refs_lock      mutex    one proc's handles: its refs trees,
@@ -51,17 +60,18 @@
  *                                     the owner's death takes each
  *                                     holder's inner_lock in turn under it
  *   6. proc->inner_lock      spinlock what one proc's own paths and its
- *                                     senders touch.  Today (stage 2): every
- *                                     work list of the proc (its todo, its
+ *                                     senders touch.  Today: every work
+ *                                     list of the proc (its todo, its
  *                                     threads' todo, delivered lists, its
- *                                     nodes' async_todo) and its waiting
- *                                     threads, changed with context->lock
- *                                     held too, so either lock reads them;
- *                                     the wait state alone: looper bits,
- *                                     process_todo, spawn counts and
- *                                     max_threads (flush, BC_*_LOOPER and
- *                                     BINDER_SET_MAX_THREADS take no
- *                                     context->lock).
+ *                                     nodes' async_todo), its nodes tree,
+ *                                     its waiting threads and wait state
+ *                                     (looper bits, process_todo, spawn
+ *                                     counts, max_threads), @killed, the
+ *                                     freeze state and outstanding count.
+ *                                     Work is taken off a list and read
+ *                                     (or its type read) in one section
+ *                                     under it: a ref deleted frees its
+ *                                     death or freeze work under it.
  *                                     [target] the proc's and
  *                                     its threads' todo lists, process_todo,
  *                                     waiting threads, looper bits and
@@ -118,8 +128,11 @@
  * translated for another proc pins its node and drops the first proc's
  * refs_lock before taking the second's), nodes under node->lock and
  * inner_lock with tmp_refs an atomic pin (3b, done: still nested in
- * context->lock); 4. transaction stacks under inner_lock and t->lock;
- * 5. context->lock gone from the protocol paths.
+ * context->lock); 4. transaction stacks under inner_lock and t->lock
+ * (4a, done: the queue point under the target's inner_lock); 5.
+ * context->lock gone from the protocol paths (5a, done: the ref and
+ * death-notification commands, the read loop's non-transaction work,
+ * debugfs node walks).
  *
  * What is never done under context->lock (it would let one process stall
  * every other process of the device): user-memory access (reads are staged
@@ -813,7 +826,7 @@ struct binder_thread *binder_get_thread(struct binder_proc *proc);
 int binder_thread_exit(struct binder_proc *proc, struct binder_thread *thread);
 void binder_thread_release_clocked(struct binder_thread *thread);
 void binder_proc_release_threads_clocked(struct binder_proc *proc);
-bool binder_thread_has_work_clocked(struct binder_thread *thread,
+bool binder_thread_has_work_ilocked(struct binder_thread *thread,
 				    bool do_proc_work);
 bool binder_available_for_proc_work_clocked(struct binder_thread *thread);
 void binder_thread_set_looper(struct binder_thread *thread, u32 bits,
@@ -868,6 +881,8 @@ void binder_dequeue_work_ilocked(struct binder_proc *proc,
 struct binder_proc *binder_node_lock_inner(struct binder_node *node);
 void binder_node_unlock_inner(struct binder_node *node,
 			      struct binder_proc *proc);
+struct binder_node *binder_proc_next_node(struct binder_proc *proc,
+					  struct binder_node *prev);
 struct binder_node *binder_get_node(struct binder_proc *proc,
 				    binder_uintptr_t ptr);
 struct binder_node *binder_new_node_clocked(struct binder_proc *proc,
@@ -876,30 +891,31 @@ struct binder_node *binder_new_node_clocked(struct binder_proc *proc,
 int binder_inc_node(struct binder_node *node, bool strong, bool internal,
 		    struct list_head *target_list);
 void binder_dec_node(struct binder_node *node, bool strong, bool internal);
-int binder_node_work_read(struct binder_node *node, u32 cmds[4],
-			  struct binder_ptr_cookie *pc);
+int binder_node_work_read_ilocked(struct binder_node *node, u32 cmds[4],
+				  struct binder_ptr_cookie *pc, bool *unlinked);
+void binder_node_free_unlinked(struct binder_node *node);
 void binder_node_tmpref(struct binder_node *node);
 void binder_node_tmpref_put(struct binder_node *node);
 struct binder_ref *binder_get_ref_rlocked(struct binder_proc *proc, u32 desc,
 					  bool need_strong);
-struct binder_node *binder_handle_node_clocked(struct binder_proc *proc,
+struct binder_node *binder_handle_node(struct binder_proc *proc,
 					       u32 desc, bool need_strong,
 					       struct binder_ref_id *id);
-int binder_inc_ref_for_node_clocked(struct binder_proc *proc,
+int binder_inc_ref_for_node(struct binder_proc *proc,
 				    struct binder_node *node, bool strong,
 				    struct list_head *target_list,
 				    struct binder_ref_id *id,
 				    struct binder_spare *sp);
-int binder_update_ref_for_handle_clocked(struct binder_proc *proc, u32 desc,
+int binder_update_ref_for_handle(struct binder_proc *proc, u32 desc,
 					 bool increment, bool strong);
 struct binder_ref_death *binder_ref_death_new(void);
 void binder_ref_death_free(struct binder_ref_death *death);
-int binder_request_death_clocked(struct binder_thread *thread, u32 desc,
+int binder_request_death(struct binder_thread *thread, u32 desc,
 				 binder_uintptr_t cookie,
 				 struct binder_ref_death **newp);
-int binder_clear_death_clocked(struct binder_thread *thread, u32 desc,
+int binder_clear_death(struct binder_thread *thread, u32 desc,
 			       binder_uintptr_t cookie);
-int binder_dead_binder_done_clocked(struct binder_thread *thread,
+int binder_dead_binder_done(struct binder_thread *thread,
 				    binder_uintptr_t cookie);
 void binder_release_nodes_and_refs_clocked(struct binder_proc *proc);
 int binder_node_work_done(struct binder_proc *proc, u32 cmd,

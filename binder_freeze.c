@@ -14,7 +14,8 @@
  * Procs are found by pid on every device, as upstream does, but the pid
  * is the one the caller sees in its own PID namespace (upstream compares
  * global pids, so a container froze whatever host process had that
- * number).  A proc's freeze state is guarded by its context->lock.
+ * number).  A proc's freeze state is guarded by its inner_lock (and the
+ * freezing itself by context->lock, until stage 5).
  *
  * A freeze notification is asked for on a ref; it reports the state of
  * the node's owner at once and at every change.  One is delivered at a
@@ -87,7 +88,7 @@ static bool binder_txns_pending_clocked(struct binder_proc *proc)
 
 /* ---- freeze notifications ---- */
 
-void binder_free_ref_freeze_clocked(struct binder_ref_freeze *freeze)
+void binder_free_ref_freeze(struct binder_ref_freeze *freeze)
 {
 	kfree(freeze);
 	binder_stats_deleted(BINDER_STAT_FREEZE);
@@ -110,7 +111,7 @@ struct binder_ref_freeze *binder_ref_freeze_new(void)
 void binder_ref_freeze_free(struct binder_ref_freeze *freeze)
 {
 	if (freeze)
-		binder_free_ref_freeze_clocked(freeze);
+		binder_free_ref_freeze(freeze);
 }
 
 static void binder_queue_freeze_ilocked(struct binder_proc *proc,
@@ -118,14 +119,6 @@ static void binder_queue_freeze_ilocked(struct binder_proc *proc,
 {
 	binder_enqueue_work_ilocked(proc, &freeze->work, &proc->todo);
 	binder_wakeup_proc_ilocked(proc);
-}
-
-static void binder_queue_freeze_clocked(struct binder_proc *proc,
-					struct binder_ref_freeze *freeze)
-{
-	spin_lock(&proc->inner_lock);
-	binder_queue_freeze_ilocked(proc, freeze);
-	spin_unlock(&proc->inner_lock);
 }
 
 /*
@@ -212,13 +205,17 @@ static int binder_request_freeze_rlocked(struct binder_proc *proc, u32 desc,
 	ref->freeze = freeze;
 	if (ref->node->proc) {
 		freeze->is_frozen = READ_ONCE(ref->node->proc->frozen);
-		binder_queue_freeze_clocked(proc, freeze);
+		spin_lock(&proc->inner_lock);
+		/* a dead proc is sent nothing: its ref frees the notification */
+		if (!proc->killed)
+			binder_queue_freeze_ilocked(proc, freeze);
+		spin_unlock(&proc->inner_lock);
 	}
 	spin_unlock(&ref->node->lock);
 	return 0;
 }
 
-int binder_request_freeze_clocked(struct binder_proc *proc, u32 desc,
+int binder_request_freeze(struct binder_proc *proc, u32 desc,
 				  binder_uintptr_t cookie,
 				  struct binder_ref_freeze **newp)
 {
@@ -269,16 +266,24 @@ static int binder_clear_freeze_rlocked(struct binder_proc *proc, u32 desc,
 	ref->freeze = NULL;
 	spin_lock(&proc->inner_lock);
 	freeze->work.type = BINDER_WORK_CLEAR_FREEZE_NOTIFICATION;
-	if (list_empty(&freeze->work.entry))
+	if (!list_empty(&freeze->work.entry)) {
+		/* queued: it becomes the DONE; delivered: after its ack */
+		if (freeze->sent)
+			freeze->resend = true;
+		freeze = NULL;
+	} else if (!proc->killed) {
 		binder_queue_freeze_ilocked(proc, freeze);
-	else if (freeze->sent)
-		freeze->resend = true;
+		freeze = NULL;
+	}
 	spin_unlock(&proc->inner_lock);
 	spin_unlock(&ref->node->lock);
+	/* a dying proc's, on no list and no ref's any more */
+	if (freeze)
+		binder_free_ref_freeze(freeze);
 	return 0;
 }
 
-int binder_clear_freeze_clocked(struct binder_proc *proc, u32 desc,
+int binder_clear_freeze(struct binder_proc *proc, u32 desc,
 				binder_uintptr_t cookie)
 {
 	int ret;
@@ -290,13 +295,13 @@ int binder_clear_freeze_clocked(struct binder_proc *proc, u32 desc,
 }
 
 /**
- * binder_freeze_done_clocked() - BC_FREEZE_NOTIFICATION_DONE
+ * binder_freeze_done() - BC_FREEZE_NOTIFICATION_DONE
  * @proc:   the caller's proc
  * @cookie: of a delivered BR_FROZEN_BINDER
  *
  * Return: 0, or -EINVAL when no delivered notification has @cookie.
  */
-int binder_freeze_done_clocked(struct binder_proc *proc,
+int binder_freeze_done(struct binder_proc *proc,
 			       binder_uintptr_t cookie)
 {
 	struct binder_ref_freeze *freeze;
@@ -320,7 +325,7 @@ int binder_freeze_done_clocked(struct binder_proc *proc,
 		spin_unlock(&proc->inner_lock);
 		/* cleared on a dying proc: nobody's any more */
 		if (freeze)
-			binder_free_ref_freeze_clocked(freeze);
+			binder_free_ref_freeze(freeze);
 		return 0;
 	}
 	spin_unlock(&proc->inner_lock);

@@ -173,7 +173,6 @@ static int binder_thread_write(struct binder_proc *proc,
 			       binder_uintptr_t buffer, size_t size,
 			       binder_size_t *consumed)
 {
-	struct binder_context *context = proc->context;
 	void __user *start = u64_to_user_ptr(buffer);
 	void __user *ptr = start + *consumed;
 	void __user *end = start + size;
@@ -294,17 +293,12 @@ static int binder_thread_write(struct binder_proc *proc,
 				if (!freeze)
 					return -ENOMEM;
 			}
-			mutex_lock(&context->lock);
 			if (freeze)
-				ret = binder_request_freeze_clocked(proc,
-								    hc.handle,
-								    hc.cookie,
-								    &freeze);
+				ret = binder_request_freeze(proc, hc.handle,
+							    hc.cookie, &freeze);
 			else
-				ret = binder_clear_freeze_clocked(proc,
-								  hc.handle,
-								  hc.cookie);
-			mutex_unlock(&context->lock);
+				ret = binder_clear_freeze(proc, hc.handle,
+							  hc.cookie);
 			binder_ref_freeze_free(freeze);
 			if (ret)
 				return ret;
@@ -318,9 +312,7 @@ static int binder_thread_write(struct binder_proc *proc,
 			if (get_user(cookie, (binder_uintptr_t __user *)ptr))
 				return -EFAULT;
 			ptr += sizeof(cookie);
-			mutex_lock(&context->lock);
-			ret = binder_freeze_done_clocked(proc, cookie);
-			mutex_unlock(&context->lock);
+			ret = binder_freeze_done(proc, cookie);
 			if (ret)
 				return ret;
 			break;
@@ -446,7 +438,7 @@ static void binder_free_read_work(struct binder_work *w)
 		binder_stats_deleted(BINDER_STAT_DEATH);
 		break;
 	case BINDER_WORK_CLEAR_FREEZE_NOTIFICATION:
-		binder_free_ref_freeze_clocked(container_of(w,
+		binder_free_ref_freeze(container_of(w,
 							    struct binder_ref_freeze,
 							    work));
 		break;

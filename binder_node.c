@@ -955,7 +955,7 @@ static void binder_delete_ref_rlocked(struct binder_ref *ref)
 	}
 	if (freeze) {
 		binder_dequeue_work_clocked(ref->proc, &freeze->work);
-		binder_free_ref_freeze_clocked(freeze);
+		binder_free_ref_freeze(freeze);
 	}
 	kfree(ref);
 	binder_stats_deleted(BINDER_STAT_REF);

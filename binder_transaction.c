@@ -621,7 +621,7 @@ void binder_release_work_clocked(struct binder_proc *proc,
 			break;
 		case BINDER_WORK_CLEAR_FREEZE_NOTIFICATION:
 			/* no ref owns it any more */
-			binder_free_ref_freeze_clocked(container_of(w,
+			binder_free_ref_freeze(container_of(w,
 								    struct binder_ref_freeze,
 								    work));
 			break;

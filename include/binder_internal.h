@@ -21,15 +21,14 @@
  *                                     state not yet under a lock below:
  *                                     transactions and transaction
  *                                     stacks, a proc's death (its threads,
- *                                     queues and nodes), freezing and
- *                                     freeze notifications, the context
- *                                     manager's setting.  The ref
- *                                     commands (BC_INCREFS .. BC_DECREFS,
- *                                     BC_INCREFS_DONE, BC_ACQUIRE_DONE),
- *                                     death notifications
- *                                     (BC_REQUEST/CLEAR_DEATH_NOTIFICATION,
- *                                     BC_DEAD_BINDER_DONE), debugfs node
- *                                     walks and the node info ioctls no
+ *                                     queues and nodes), BINDER_FREEZE,
+ *                                     the context manager's setting.  The
+ *                                     ref commands (BC_INCREFS ..
+ *                                     BC_DECREFS, BC_INCREFS_DONE,
+ *                                     BC_ACQUIRE_DONE), death and freeze
+ *                                     notification commands (request,
+ *                                     clear, done), debugfs node walks
+ *                                     and the node info ioctls no
  *                                     longer take it (stage 5a); so work
  *                                     lists are read and changed under
  *                                     inner_lock only, and a waiting
@@ -130,9 +129,9 @@
  * inner_lock with tmp_refs an atomic pin (3b, done: still nested in
  * context->lock); 4. transaction stacks under inner_lock and t->lock
  * (4a, done: the queue point under the target's inner_lock); 5.
- * context->lock gone from the protocol paths (5a, done: the ref and
- * death-notification commands, the read loop's non-transaction work,
- * debugfs node walks).
+ * context->lock gone from the protocol paths (5a, done: the ref,
+ * death- and freeze-notification commands, the read loop's
+ * non-transaction work, debugfs node walks).
  *
  * What is never done under context->lock (it would let one process stall
  * every other process of the device): user-memory access (reads are staged
@@ -986,14 +985,14 @@ int binder_ioctl_freeze(void __user *ubuf);
 int binder_ioctl_frozen_info(void __user *ubuf);
 struct binder_ref_freeze *binder_ref_freeze_new(void);
 void binder_ref_freeze_free(struct binder_ref_freeze *freeze);
-int binder_request_freeze_clocked(struct binder_proc *proc, u32 desc,
+int binder_request_freeze(struct binder_proc *proc, u32 desc,
 				  binder_uintptr_t cookie,
 				  struct binder_ref_freeze **newp);
-int binder_clear_freeze_clocked(struct binder_proc *proc, u32 desc,
+int binder_clear_freeze(struct binder_proc *proc, u32 desc,
 				binder_uintptr_t cookie);
-int binder_freeze_done_clocked(struct binder_proc *proc,
+int binder_freeze_done(struct binder_proc *proc,
 			       binder_uintptr_t cookie);
-void binder_free_ref_freeze_clocked(struct binder_ref_freeze *freeze);
+void binder_free_ref_freeze(struct binder_ref_freeze *freeze);
 
 /* binder_main.c: module, devices, file operations */
 extern const struct file_operations binder_fops;

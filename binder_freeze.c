@@ -216,8 +216,8 @@ static int binder_request_freeze_rlocked(struct binder_proc *proc, u32 desc,
 }
 
 int binder_request_freeze(struct binder_proc *proc, u32 desc,
-				  binder_uintptr_t cookie,
-				  struct binder_ref_freeze **newp)
+			  binder_uintptr_t cookie,
+			  struct binder_ref_freeze **newp)
 {
 	int ret;
 
@@ -284,7 +284,7 @@ static int binder_clear_freeze_rlocked(struct binder_proc *proc, u32 desc,
 }
 
 int binder_clear_freeze(struct binder_proc *proc, u32 desc,
-				binder_uintptr_t cookie)
+			binder_uintptr_t cookie)
 {
 	int ret;
 
@@ -302,7 +302,7 @@ int binder_clear_freeze(struct binder_proc *proc, u32 desc,
  * Return: 0, or -EINVAL when no delivered notification has @cookie.
  */
 int binder_freeze_done(struct binder_proc *proc,
-			       binder_uintptr_t cookie)
+		       binder_uintptr_t cookie)
 {
 	struct binder_ref_freeze *freeze;
 

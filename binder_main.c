@@ -106,7 +106,7 @@ static int binder_ref_cmd(struct binder_proc *proc,
 			return -EINVAL;
 		}
 		ret = binder_inc_ref_for_node(proc, mgr, strong, NULL,
-						      &id, &sp);
+					      &id, &sp);
 		binder_node_tmpref_put(mgr);
 	}
 	if (ret)
@@ -438,9 +438,8 @@ static void binder_free_read_work(struct binder_work *w)
 		binder_stats_deleted(BINDER_STAT_DEATH);
 		break;
 	case BINDER_WORK_CLEAR_FREEZE_NOTIFICATION:
-		binder_free_ref_freeze(container_of(w,
-							    struct binder_ref_freeze,
-							    work));
+		binder_free_ref_freeze(container_of(w, struct binder_ref_freeze,
+						    work));
 		break;
 	default:
 		WARN_ON_ONCE(1);

@@ -1027,10 +1027,10 @@ static int binder_dec_ref_rlocked(struct binder_ref *ref, bool strong)
  * Return: 0, -ENOMEM (no spare ref, or @proc is dead), or -EINVAL.
  */
 int binder_inc_ref_for_node(struct binder_proc *proc,
-				    struct binder_node *node, bool strong,
-				    struct list_head *target_list,
-				    struct binder_ref_id *id,
-				    struct binder_spare *sp)
+			    struct binder_node *node, bool strong,
+			    struct list_head *target_list,
+			    struct binder_ref_id *id,
+			    struct binder_spare *sp)
 {
 	struct binder_ref *ref;
 	int ret = -ENOMEM;
@@ -1054,7 +1054,7 @@ out:
 
 /* BC_INCREFS, BC_ACQUIRE, BC_RELEASE, BC_DECREFS on handle @desc */
 int binder_update_ref_for_handle(struct binder_proc *proc, u32 desc,
-					 bool increment, bool strong)
+				 bool increment, bool strong)
 {
 	struct binder_ref *ref;
 	int ret = -EINVAL;
@@ -1081,8 +1081,8 @@ int binder_update_ref_for_handle(struct binder_proc *proc, u32 desc,
  * binder_node_tmpref_put(), or NULL (no such handle).
  */
 struct binder_node *binder_handle_node(struct binder_proc *proc,
-					       u32 desc, bool need_strong,
-					       struct binder_ref_id *id)
+				       u32 desc, bool need_strong,
+				       struct binder_ref_id *id)
 {
 	struct binder_node *node = NULL;
 	struct binder_ref *ref;
@@ -1198,8 +1198,8 @@ static int binder_request_death_rlocked(struct binder_thread *thread, u32 desc,
 }
 
 int binder_request_death(struct binder_thread *thread, u32 desc,
-				 binder_uintptr_t cookie,
-				 struct binder_ref_death **newp)
+			 binder_uintptr_t cookie,
+			 struct binder_ref_death **newp)
 {
 	int ret;
 
@@ -1258,7 +1258,7 @@ static int binder_clear_death_rlocked(struct binder_thread *thread, u32 desc,
 }
 
 int binder_clear_death(struct binder_thread *thread, u32 desc,
-			       binder_uintptr_t cookie)
+		       binder_uintptr_t cookie)
 {
 	int ret;
 
@@ -1269,7 +1269,7 @@ int binder_clear_death(struct binder_thread *thread, u32 desc,
 }
 
 int binder_dead_binder_done(struct binder_thread *thread,
-				    binder_uintptr_t cookie)
+			    binder_uintptr_t cookie)
 {
 	struct binder_proc *proc = thread->proc;
 	struct binder_ref_death *death;

@@ -337,8 +337,8 @@ static void binder_buffer_release_clocked(struct binder_proc *proc,
 		case BINDER_TYPE_HANDLE:
 		case BINDER_TYPE_WEAK_HANDLE:
 			if (binder_update_ref_for_handle(proc,
-								 obj.fbo.handle,
-								 false, strong))
+							 obj.fbo.handle,
+							 false, strong))
 				pr_err_ratelimited("%d: release: bad handle %u\n",
 						   proc->pid, obj.fbo.handle);
 			break;
@@ -621,9 +621,8 @@ void binder_release_work_clocked(struct binder_proc *proc,
 			break;
 		case BINDER_WORK_CLEAR_FREEZE_NOTIFICATION:
 			/* no ref owns it any more */
-			binder_free_ref_freeze(container_of(w,
-								    struct binder_ref_freeze,
-								    work));
+			binder_free_ref_freeze(container_of(w, struct binder_ref_freeze,
+							    work));
 			break;
 		case BINDER_WORK_FROZEN_BINDER:
 			/* owned by its ref: dropped with it */
@@ -822,7 +821,7 @@ static int binder_translate_binder(struct binder_proc *proc,
 		goto drop;
 	}
 	ret = binder_inc_ref_for_node(target_proc, node, strong,
-					      &thread->todo, &id, sp);
+				      &thread->todo, &id, sp);
 	if (ret)
 		goto drop;
 	trace_binder_transaction_node_to_ref(t, node, &id);
@@ -864,7 +863,7 @@ static int binder_translate_handle(struct binder_proc *proc,
 		goto unpin;
 	}
 	ret = binder_inc_ref_for_node(target_proc, node, strong, NULL,
-					      &dst, sp);
+				      &dst, sp);
 	if (ret)
 		goto unpin;
 	trace_binder_transaction_ref_to_ref(t, node, &src, &dst);
@@ -1328,7 +1327,7 @@ static int binder_send_call_target_clocked(struct binder_proc *proc,
 	/* the node is pinned where it is found; the pin is kept on success */
 	if (tr->target.handle) {
 		node = binder_handle_node(proc, tr->target.handle,
-						  true, NULL);
+					  true, NULL);
 		if (!node) {
 			s->why = "transaction to invalid handle";
 			s->param = -EINVAL;

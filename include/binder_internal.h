@@ -898,24 +898,24 @@ void binder_node_tmpref_put(struct binder_node *node);
 struct binder_ref *binder_get_ref_rlocked(struct binder_proc *proc, u32 desc,
 					  bool need_strong);
 struct binder_node *binder_handle_node(struct binder_proc *proc,
-					       u32 desc, bool need_strong,
-					       struct binder_ref_id *id);
+				       u32 desc, bool need_strong,
+				       struct binder_ref_id *id);
 int binder_inc_ref_for_node(struct binder_proc *proc,
-				    struct binder_node *node, bool strong,
-				    struct list_head *target_list,
-				    struct binder_ref_id *id,
-				    struct binder_spare *sp);
+			    struct binder_node *node, bool strong,
+			    struct list_head *target_list,
+			    struct binder_ref_id *id,
+			    struct binder_spare *sp);
 int binder_update_ref_for_handle(struct binder_proc *proc, u32 desc,
-					 bool increment, bool strong);
+				 bool increment, bool strong);
 struct binder_ref_death *binder_ref_death_new(void);
 void binder_ref_death_free(struct binder_ref_death *death);
 int binder_request_death(struct binder_thread *thread, u32 desc,
-				 binder_uintptr_t cookie,
-				 struct binder_ref_death **newp);
+			 binder_uintptr_t cookie,
+			 struct binder_ref_death **newp);
 int binder_clear_death(struct binder_thread *thread, u32 desc,
-			       binder_uintptr_t cookie);
+		       binder_uintptr_t cookie);
 int binder_dead_binder_done(struct binder_thread *thread,
-				    binder_uintptr_t cookie);
+			    binder_uintptr_t cookie);
 void binder_release_nodes_and_refs_clocked(struct binder_proc *proc);
 int binder_node_work_done(struct binder_proc *proc, u32 cmd,
 			  binder_uintptr_t ptr, binder_uintptr_t cookie);
@@ -986,12 +986,12 @@ int binder_ioctl_frozen_info(void __user *ubuf);
 struct binder_ref_freeze *binder_ref_freeze_new(void);
 void binder_ref_freeze_free(struct binder_ref_freeze *freeze);
 int binder_request_freeze(struct binder_proc *proc, u32 desc,
-				  binder_uintptr_t cookie,
-				  struct binder_ref_freeze **newp);
+			  binder_uintptr_t cookie,
+			  struct binder_ref_freeze **newp);
 int binder_clear_freeze(struct binder_proc *proc, u32 desc,
-				binder_uintptr_t cookie);
+			binder_uintptr_t cookie);
 int binder_freeze_done(struct binder_proc *proc,
-			       binder_uintptr_t cookie);
+		       binder_uintptr_t cookie);
 void binder_free_ref_freeze(struct binder_ref_freeze *freeze);
 
 /* binder_main.c: module, devices, file operations */

@@ -423,30 +423,6 @@ static u32 binder_fill_transaction_data(struct binder_transaction *t,
 #define BINDER_READ_MIN_ROOM (sizeof(u32) + \
 			      sizeof(struct binder_transaction_data_secctx))
 
-/* Free work the read loop took off a list that no ref or proc owns. */
-static void binder_free_read_work(struct binder_work *w)
-{
-	switch (w->type) {
-	case BINDER_WORK_TRANSACTION_COMPLETE:
-	case BINDER_WORK_TRANSACTION_PENDING:
-	case BINDER_WORK_TRANSACTION_ONEWAY_SPAM_SUSPECT:
-		kfree(w);
-		binder_stats_deleted(BINDER_STAT_TRANSACTION_COMPLETE);
-		break;
-	case BINDER_WORK_CLEAR_DEATH_NOTIFICATION:
-		kfree(container_of(w, struct binder_ref_death, work));
-		binder_stats_deleted(BINDER_STAT_DEATH);
-		break;
-	case BINDER_WORK_CLEAR_FREEZE_NOTIFICATION:
-		binder_free_ref_freeze(container_of(w, struct binder_ref_freeze,
-						    work));
-		break;
-	default:
-		WARN_ON_ONCE(1);
-		break;
-	}
-}
-
 static int binder_thread_read(struct binder_proc *proc,
 			      struct binder_thread *thread,
 			      binder_uintptr_t buffer, size_t size,
@@ -705,8 +681,8 @@ retry:
 		/* what the reader took and nobody else owns: freed unlocked */
 		if (node)
 			binder_node_free_unlinked(node);
-		else if (w)
-			binder_free_read_work(w);
+		else if (w && !binder_free_unowned_work(w, w->type))
+			WARN_ON_ONCE(1);
 		if (one)
 			goto done;
 	}

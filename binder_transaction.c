@@ -579,6 +579,40 @@ static void binder_cleanup_transaction_clocked(struct binder_transaction *t)
 }
 
 /**
+ * binder_free_unowned_work() - free work that is nobody's once off its list
+ * @w:    work just taken off a list
+ * @type: its type, read when it was taken off
+ *
+ * Completions and cleared death or freeze notifications belong to the
+ * list they are on; the rest is owned elsewhere (a transaction, a thread,
+ * a ref, a node) and is left alone.
+ * Return: whether @w was freed.
+ */
+bool binder_free_unowned_work(struct binder_work *w,
+			      enum binder_work_type type)
+{
+	switch (type) {
+	case BINDER_WORK_TRANSACTION_COMPLETE:
+	case BINDER_WORK_TRANSACTION_ONEWAY_SPAM_SUSPECT:
+	case BINDER_WORK_TRANSACTION_PENDING:
+		kfree(w);
+		binder_stats_deleted(BINDER_STAT_TRANSACTION_COMPLETE);
+		return true;
+	case BINDER_WORK_CLEAR_FREEZE_NOTIFICATION:
+		binder_free_ref_freeze(container_of(w, struct binder_ref_freeze,
+						    work));
+		return true;
+	case BINDER_WORK_DEAD_BINDER_AND_CLEAR:
+	case BINDER_WORK_CLEAR_DEATH_NOTIFICATION:
+		kfree(container_of(w, struct binder_ref_death, work));
+		binder_stats_deleted(BINDER_STAT_DEATH);
+		return true;
+	default:
+		return false;
+	}
+}
+
+/**
  * binder_release_work_clocked() - drop every work item of @list
  * @proc: whose list it is
  * @list: a todo list (thread, proc or node async) being abandoned
@@ -605,39 +639,17 @@ void binder_release_work_clocked(struct binder_proc *proc,
 		spin_unlock(&proc->inner_lock);
 		if (!w)
 			break;
-		switch (type) {
-		case BINDER_WORK_TRANSACTION:
+		if (type == BINDER_WORK_TRANSACTION) {
 			t = container_of(w, struct binder_transaction, work);
 			binder_cleanup_transaction_clocked(t);
-			break;
-		case BINDER_WORK_RETURN_ERROR:
+		} else if (type == BINDER_WORK_RETURN_ERROR) {
 			container_of(w, struct binder_error, work)->cmd = BR_OK;
-			break;
-		case BINDER_WORK_TRANSACTION_COMPLETE:
-		case BINDER_WORK_TRANSACTION_ONEWAY_SPAM_SUSPECT:
-		case BINDER_WORK_TRANSACTION_PENDING:
-			kfree(w);
-			binder_stats_deleted(BINDER_STAT_TRANSACTION_COMPLETE);
-			break;
-		case BINDER_WORK_CLEAR_FREEZE_NOTIFICATION:
-			/* no ref owns it any more */
-			binder_free_ref_freeze(container_of(w, struct binder_ref_freeze,
-							    work));
-			break;
-		case BINDER_WORK_FROZEN_BINDER:
-			/* owned by its ref: dropped with it */
-			break;
-		case BINDER_WORK_DEAD_BINDER_AND_CLEAR:
-		case BINDER_WORK_CLEAR_DEATH_NOTIFICATION:
-			/* no ref owns it any more */
-			kfree(container_of(w, struct binder_ref_death, work));
-			binder_stats_deleted(BINDER_STAT_DEATH);
-			break;
-		case BINDER_WORK_DEAD_BINDER:
-			/* owned by its ref: delivered or dropped with it */
-			break;
-		case BINDER_WORK_NODE:
-			break;
+		} else {
+			/*
+			 * A node's work, or a notification its ref owns
+			 * (delivered again or dropped with the ref), stays.
+			 */
+			binder_free_unowned_work(w, type);
 		}
 	}
 }

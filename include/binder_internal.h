@@ -937,6 +937,8 @@ void binder_free_buffer_cmd(struct binder_proc *proc,
 void binder_free_transaction_clocked(struct binder_transaction *t);
 void binder_send_failed_reply_clocked(struct binder_transaction *t,
 				      u32 error_code);
+bool binder_free_unowned_work(struct binder_work *w,
+			      enum binder_work_type type);
 void binder_release_work_clocked(struct binder_proc *proc,
 				 struct list_head *list);
 bool binder_transaction_delivered_clocked(struct binder_thread *thread,

@@ -191,8 +191,6 @@ static void binder_proc_kill(struct binder_proc *proc,
 			     enum binder_kill_reason why)
 {
 	struct binder_context *context = proc->context;
-	struct binder_ref_death *death, *tmp;
-	LIST_HEAD(dead);
 
 	mutex_lock(&context->lock);
 	if (proc->killed) {
@@ -208,20 +206,12 @@ static void binder_proc_kill(struct binder_proc *proc,
 	binder_proc_release_threads_clocked(proc);
 	binder_release_work_clocked(proc, &proc->todo);
 	binder_release_nodes_and_refs_clocked(proc);
-	/* cleared freeze notifications waiting for their ack */
-	binder_release_work_clocked(proc, &proc->delivered_freeze);
 	/*
-	 * What is left there no ref owns (its refs are gone): cleared
-	 * notifications whose BR_DEAD_BINDER was not acknowledged.
+	 * Cleared notifications waiting for their ack: with the refs gone,
+	 * what is left on the delivered lists is nobody else's.
 	 */
-	spin_lock(&proc->inner_lock);
-	list_splice_init(&proc->delivered_death, &dead);
-	spin_unlock(&proc->inner_lock);
-	list_for_each_entry_safe(death, tmp, &dead, work.entry) {
-		list_del_init(&death->work.entry);
-		kfree(death);
-		binder_stats_deleted(BINDER_STAT_DEATH);
-	}
+	binder_release_work_clocked(proc, &proc->delivered_freeze);
+	binder_release_work_clocked(proc, &proc->delivered_death);
 	mutex_unlock(&context->lock);
 	/*
 	 * The allocator's alone, so not under the device lock: buffers
